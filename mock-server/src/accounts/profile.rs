@@ -1,0 +1,110 @@
+//! The logged-in user's own account: profile, password, deletion.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum_extra::extract::CookieJar;
+use charge_model::account::{Account, ChangePasswordRequest, DeleteAccountRequest, Profile};
+use charge_model::{ErrorBody, Problem};
+
+use super::store;
+use crate::AppState;
+use crate::auth::{CurrentUser, password, session};
+use crate::error::{ApiError, ApiJson, ApiResult};
+
+/// The logged-in user's account.
+#[utoipa::path(get, path = "/api/account", tag = "account",
+    responses(
+        (status = 200, body = Account),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+    ))]
+pub async fn get_account(State(state): State<AppState>, user: CurrentUser) -> ApiResult<ApiJson<Account>> {
+    Ok(ApiJson(state.db.run(move |conn| store::account(conn, user.id)).await?))
+}
+
+/// Replaces the profile (name, vehicle, notifications, language).
+#[utoipa::path(put, path = "/api/account", tag = "account",
+    request_body = Profile,
+    responses(
+        (status = 200, body = Account),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Invalid fields", body = ErrorBody),
+    ))]
+pub async fn update_account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(profile): ApiJson<Profile>,
+) -> ApiResult<ApiJson<Account>> {
+    let profile = profile.validate().map_err(ApiError::Validation)?;
+    let account = state
+        .db
+        .run(move |conn| {
+            store::update_profile(conn, user.id, &profile)?;
+            store::account(conn, user.id)
+        })
+        .await?;
+    Ok(ApiJson(account))
+}
+
+/// Changes the password; needs the current one. Other sessions are ended, this one stays.
+#[utoipa::path(post, path = "/api/account/password", tag = "account",
+    request_body = ChangePasswordRequest,
+    responses(
+        (status = 204, description = "Password changed"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Invalid fields or wrong current password", body = ErrorBody),
+    ))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(request): ApiJson<ChangePasswordRequest>,
+) -> ApiResult<StatusCode> {
+    request.validate().map_err(ApiError::Validation)?;
+    check_password(&state, user.id, request.current_password, "current_password").await?;
+    let hash = password::hash(request.new_password).await?;
+    state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            store::set_password(&tx, user.id, &hash)?;
+            store::end_sessions(&tx, user.id, Some(&user.session))?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes the account and all its data permanently; needs the password.
+#[utoipa::path(delete, path = "/api/account", tag = "account",
+    request_body = DeleteAccountRequest,
+    responses(
+        (status = 204, description = "Account deleted; the session cookie is cleared"),
+        (status = 401, description = "Not logged in", body = ErrorBody),
+        (status = 422, description = "Wrong password", body = ErrorBody),
+    ))]
+pub async fn delete_account(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    jar: CookieJar,
+    ApiJson(request): ApiJson<DeleteAccountRequest>,
+) -> ApiResult<(CookieJar, StatusCode)> {
+    request.validate().map_err(ApiError::Validation)?;
+    check_password(&state, user.id, request.password, "password").await?;
+    state.db.run(move |conn| store::delete_user(conn, user.id)).await?;
+    Ok((jar.add(session::removal(&state)), StatusCode::NO_CONTENT))
+}
+
+/// A field-level 422 on `field` when `given` is not the user's password. Wrong guesses
+/// are throttled like logins, so a stolen session cannot be used to find the password.
+async fn check_password(state: &AppState, user_id: i64, given: String, field: &str) -> ApiResult<()> {
+    let key = format!("user:{user_id}");
+    state.throttle.check(&key, state.clock.now())?;
+    let stored = state.db.run(move |conn| store::password_hash(conn, user_id)).await?;
+    if password::verify(given, stored).await? {
+        state.throttle.clear(&key);
+        Ok(())
+    } else {
+        state.throttle.record_failure(&key, state.clock.now());
+        Err(ApiError::field(field, Problem::WrongPassword))
+    }
+}

@@ -1,0 +1,8 @@
+//! Authentication building blocks: secrets, password hashes, sessions, throttling.
+
+pub mod password;
+pub mod session;
+pub mod throttle;
+pub mod token;
+
+pub use session::CurrentUser;

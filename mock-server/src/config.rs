@@ -1,0 +1,86 @@
+//! Server configuration, from flags or `CP_*` environment variables.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Configuration of the mock server.
+#[derive(Debug, Clone, clap::Parser)]
+#[command(name = "charge-mock-server", about = "Development backend for Charge Portal")]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "CP_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// SQLite database file; created with its schema when missing.
+    #[arg(long, env = "CP_DATABASE", default_value = "charge-portal.sqlite")]
+    pub database: PathBuf,
+
+    /// The portal's built files (Trunk's `dist/`), served beside `/api`.
+    #[arg(long, env = "CP_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Address the portal is reached at, used in emailed links. Defaults to `http://<addr>`.
+    #[arg(long, env = "CP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// SMTP server URL (`smtps://user:pass@host:465`, `smtp://host:587?tls=required`).
+    /// Without it, emails are only stored in the outbox and printed to the log.
+    #[arg(long, env = "CP_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender address of emails.
+    #[arg(long, env = "CP_MAIL_FROM", default_value = "Charge Portal <no-reply@charge-portal.local>")]
+    pub mail_from: String,
+
+    /// Serve the development-only endpoints under `/api/dev` (outbox, unpaired chargers).
+    #[arg(long, env = "CP_DEV_ENDPOINTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub dev_endpoints: bool,
+
+    /// Mark the session cookie `Secure` (set it when the portal is served over HTTPS).
+    #[arg(long, env = "CP_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
+    pub secure_cookies: bool,
+
+    /// How long a session lasts, in hours.
+    #[arg(long, env = "CP_SESSION_HOURS", default_value_t = 24 * 14)]
+    pub session_hours: u64,
+
+    /// Failed logins allowed per email address within `login_window_secs`.
+    #[arg(long, env = "CP_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+
+    /// Window of the failed-login throttle, in seconds.
+    #[arg(long, env = "CP_LOGIN_WINDOW_SECS", default_value_t = 15 * 60)]
+    pub login_window_secs: u64,
+}
+
+impl Config {
+    /// A configuration for tests: in-memory-like temporary database path chosen by the caller.
+    pub fn for_tests(database: PathBuf) -> Config {
+        Config {
+            addr: "127.0.0.1:0".parse().expect("valid address"),
+            database,
+            dist: PathBuf::from("dist"),
+            public_url: Some("http://portal.test".to_owned()),
+            smtp_url: None,
+            mail_from: "Charge Portal <no-reply@charge-portal.local>".to_owned(),
+            dev_endpoints: true,
+            secure_cookies: false,
+            session_hours: 24,
+            login_max_failures: 5,
+            login_window_secs: 15 * 60,
+        }
+    }
+
+    /// Base URL of emailed links, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.addr),
+        }
+    }
+
+    pub fn session_ttl(&self) -> Duration {
+        Duration::from_secs(self.session_hours * 3600)
+    }
+}

@@ -1,0 +1,98 @@
+//! Charge Portal's development backend: the REST API the portal talks to, with
+//! accounts and sessions, persisted in SQLite, documented as OpenAPI.
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod dev;
+pub mod error;
+pub mod mail;
+pub mod openapi;
+pub mod web;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::response::IntoResponse;
+use axum::routing::{any, get};
+use axum::{Router, middleware};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+
+pub use clock::Clock;
+pub use config::Config;
+use db::Db;
+use error::ApiError;
+
+/// Largest request body accepted, in bytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Everything handlers share.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub clock: Clock,
+    pub mailer: Arc<mail::Mailer>,
+    pub throttle: Arc<auth::throttle::LoginThrottle>,
+}
+
+impl AppState {
+    /// Opens the database and prepares the services named in `config`.
+    pub fn new(config: Config) -> anyhow::Result<AppState> {
+        let db = Db::open(&config.database)?;
+        let mailer = mail::Mailer::new(&config.mail_from, config.smtp_url.as_deref())?;
+        let throttle =
+            auth::throttle::LoginThrottle::new(config.login_max_failures, config.login_window_secs);
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            clock: Clock::default(),
+            mailer: Arc::new(mailer),
+            throttle: Arc::new(throttle),
+        })
+    }
+}
+
+/// The whole application: `/api` (documented at `/api/openapi.json`) and the portal's files.
+pub fn app(state: AppState) -> Router {
+    let mut api = OpenApiRouter::with_openapi(openapi::base()).merge(accounts::router());
+    if state.config.dev_endpoints {
+        api = api.merge(dev::router());
+    }
+    let (api, spec) = api.split_for_parts();
+    let spec = Arc::new(spec);
+
+    let csp = web::content_security_policy(&state.config.dist);
+    let static_files = web::static_files(&state.config.dist);
+
+    api.route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
+        .route("/api/{*rest}", any(|| async { ApiError::NotFound("No such API endpoint.".to_owned()) }))
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .fallback_service(static_files)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(web::cache_control))
+        .layer(security_header(header::CONTENT_SECURITY_POLICY, &csp))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // Emailed links carry secrets in their query: never send them on as a referrer.
+        .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        .layer(security_header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn security_header(name: HeaderName, value: &str) -> SetResponseHeaderLayer<HeaderValue> {
+    let value = HeaderValue::from_str(value).expect("header values are ASCII");
+    SetResponseHeaderLayer::if_not_present(name, value)
+}

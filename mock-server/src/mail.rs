@@ -1,0 +1,128 @@
+//! Outgoing email: every message is stored in the outbox and printed to the log;
+//! with an SMTP URL configured it is also delivered.
+
+use anyhow::Context as _;
+use charge_model::Language;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
+use rusqlite::params;
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::error::ApiResult;
+
+/// An email ready to send.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// The action link inside the body, kept apart for the development outbox.
+    pub link: Option<String>,
+}
+
+/// Sends emails through the outbox and, when configured, SMTP.
+pub struct Mailer {
+    from: Mailbox,
+    smtp: Option<AsyncSmtpTransport<Tokio1Executor>>,
+}
+
+impl Mailer {
+    pub fn new(from: &str, smtp_url: Option<&str>) -> anyhow::Result<Mailer> {
+        let from = from.parse().with_context(|| format!("sender address {from:?}"))?;
+        let smtp = smtp_url
+            .map(|url| AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|b| b.build()))
+            .transpose()
+            .context("SMTP URL")?;
+        Ok(Mailer { from, smtp })
+    }
+
+    /// Stores `mail` in the outbox, logs it, and hands it to SMTP in the background.
+    pub async fn send(&self, db: &Db, clock: &Clock, mail: Mail) -> ApiResult<()> {
+        let now = clock.unix();
+        let row = mail.clone();
+        let id = db
+            .run(move |conn| {
+                conn.execute(
+                    "INSERT INTO outbox (recipient, subject, body, link, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![row.to, row.subject, row.body, row.link, now],
+                )?;
+                Ok(conn.last_insert_rowid())
+            })
+            .await?;
+        tracing::info!(to = %mail.to, subject = %mail.subject, link = mail.link.as_deref().unwrap_or(""), "email queued");
+
+        let Some(smtp) = self.smtp.clone() else { return Ok(()) };
+        let message = lettre::Message::builder()
+            .from(self.from.clone())
+            .to(mail.to.parse().context("recipient address")?)
+            .subject(mail.subject)
+            .body(mail.body)
+            .context("building the email")?;
+        let (db, clock) = (db.clone(), clock.clone());
+        tokio::spawn(async move {
+            let outcome = smtp.send(message).await;
+            let (sent, error) = match &outcome {
+                Ok(_) => (Some(clock.unix()), None),
+                Err(e) => {
+                    tracing::warn!(error = %e, "SMTP delivery failed");
+                    (None, Some(e.to_string()))
+                }
+            };
+            let _ = db
+                .run(move |conn| {
+                    conn.execute(
+                        "UPDATE outbox SET sent_at = ?1, error = ?2 WHERE id = ?3",
+                        params![sent, error, id],
+                    )?;
+                    Ok(())
+                })
+                .await;
+        });
+        Ok(())
+    }
+}
+
+/// The email asking to confirm a new account's address.
+pub fn confirmation(to: &str, language: Language, link: String) -> Mail {
+    let (subject, body) = match language {
+        Language::En => (
+            "Confirm your Charge Portal email address",
+            format!(
+                "Welcome to Charge Portal!\n\nConfirm your email address to start using your account:\n{link}\n\n\
+                 The link is valid for 24 hours. If you did not create an account, ignore this email."
+            ),
+        ),
+        Language::Es => (
+            "Confirma tu correo de Charge Portal",
+            format!(
+                "¡Bienvenido a Charge Portal!\n\nConfirma tu correo electrónico para empezar a usar tu cuenta:\n{link}\n\n\
+                 El enlace es válido durante 24 horas. Si no has creado una cuenta, ignora este correo."
+            ),
+        ),
+    };
+    Mail { to: to.to_owned(), subject: subject.to_owned(), body, link: Some(link) }
+}
+
+/// The email with a password-reset link.
+pub fn password_reset(to: &str, language: Language, link: String) -> Mail {
+    let (subject, body) = match language {
+        Language::En => (
+            "Reset your Charge Portal password",
+            format!(
+                "Someone asked to reset the password of your Charge Portal account.\n\n\
+                 Choose a new password here:\n{link}\n\n\
+                 The link works once and expires in 1 hour. If it was not you, ignore this email: your password stays as it is."
+            ),
+        ),
+        Language::Es => (
+            "Restablece tu contraseña de Charge Portal",
+            format!(
+                "Alguien ha pedido restablecer la contraseña de tu cuenta de Charge Portal.\n\n\
+                 Elige una contraseña nueva aquí:\n{link}\n\n\
+                 El enlace funciona una vez y caduca en 1 hora. Si no has sido tú, ignora este correo: tu contraseña no cambia."
+            ),
+        ),
+    };
+    Mail { to: to.to_owned(), subject: subject.to_owned(), body, link: Some(link) }
+}

@@ -1,0 +1,330 @@
+//! Accounts: registration, sessions, password recovery and the user's profile.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{FieldErrors, in_range, optional_text};
+use crate::{Language, Problem};
+
+/// Shortest accepted password, in characters.
+pub const PASSWORD_MIN: u32 = 8;
+/// Longest accepted password, in characters (bounds the hashing work).
+pub const PASSWORD_MAX: u32 = 128;
+/// Longest accepted email address (RFC 5321).
+pub const EMAIL_MAX: u32 = 254;
+/// Longest display name.
+pub const NAME_MAX: u32 = 80;
+/// Longest vehicle make or model.
+pub const VEHICLE_TEXT_MAX: u32 = 60;
+/// Range accepted for a vehicle's battery capacity, in kWh.
+pub const BATTERY_KWH: (f64, f64) = (1.0, 300.0);
+
+/// A syntactically valid, lower-cased email address.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Email(String);
+
+impl Email {
+    /// Trims, lower-cases and checks the shape `local@domain.tld`.
+    pub fn parse(raw: &str) -> Result<Email, Problem> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err(Problem::Required);
+        }
+        if value.chars().count() > EMAIL_MAX as usize {
+            return Err(Problem::TooLong { max: EMAIL_MAX });
+        }
+        let (local, domain) = value.rsplit_once('@').ok_or(Problem::InvalidEmail)?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains('@');
+        let chars_ok = !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        if local.is_empty() || !domain_ok || !chars_ok {
+            return Err(Problem::InvalidEmail);
+        }
+        Ok(Email(value.to_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Checks a new password's length (in characters).
+pub fn check_new_password(password: &str) -> Result<(), Problem> {
+    let len = password.chars().count();
+    if len == 0 {
+        Err(Problem::Required)
+    } else if len < PASSWORD_MIN as usize {
+        Err(Problem::TooShort { min: PASSWORD_MIN })
+    } else if len > PASSWORD_MAX as usize {
+        Err(Problem::TooLong { max: PASSWORD_MAX })
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks that a password was typed at all (logins, confirmations): its
+/// length rules may have changed since it was chosen.
+fn check_given_password(password: &str) -> Result<(), Problem> {
+    if password.is_empty() {
+        Err(Problem::Required)
+    } else if password.chars().count() > PASSWORD_MAX as usize {
+        Err(Problem::TooLong { max: PASSWORD_MAX })
+    } else {
+        Ok(())
+    }
+}
+
+/// `POST /api/auth/register`
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegisterRequest {
+    pub email: String,
+    pub password: String,
+    #[serde(default)]
+    pub name: String,
+    /// Language of the emails sent to this account.
+    #[serde(default)]
+    pub language: Language,
+}
+
+impl RegisterRequest {
+    pub fn validate(&self) -> Result<Email, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(&self.email));
+        errors.check("password", check_new_password(&self.password));
+        errors.check("name", optional_text(&self.name, NAME_MAX));
+        errors.into_result()?;
+        Ok(email.expect("checked above"))
+    }
+}
+
+/// `POST /api/auth/login`
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+impl LoginRequest {
+    pub fn validate(&self) -> Result<Email, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(&self.email));
+        errors.check("password", check_given_password(&self.password));
+        errors.into_result()?;
+        Ok(email.expect("checked above"))
+    }
+}
+
+/// A request that names only an email address: resend confirmation, forgot password.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EmailRequest {
+    pub email: String,
+}
+
+impl EmailRequest {
+    pub fn validate(&self) -> Result<Email, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(&self.email));
+        errors.into_result()?;
+        Ok(email.expect("checked above"))
+    }
+}
+
+/// `POST /api/auth/confirm`: the token from the confirmation link.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfirmEmailRequest {
+    pub token: String,
+}
+
+/// `POST /api/auth/reset-password`: the token from the emailed link and the new password.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResetPasswordRequest {
+    pub token: String,
+    pub password: String,
+}
+
+impl ResetPasswordRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check("password", check_new_password(&self.password));
+        errors.into_result()
+    }
+}
+
+/// `POST /api/account/password`
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+impl ChangePasswordRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check("current_password", check_given_password(&self.current_password));
+        errors.check("new_password", check_new_password(&self.new_password));
+        if errors.get("new_password").is_none() && self.new_password == self.current_password {
+            errors.add("new_password", Problem::SameAsCurrent);
+        }
+        errors.into_result()
+    }
+}
+
+/// `DELETE /api/account`: the password, typed again to confirm.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeleteAccountRequest {
+    pub password: String,
+}
+
+impl DeleteAccountRequest {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check("password", check_given_password(&self.password));
+        errors.into_result()
+    }
+}
+
+/// The logged-in user's account, as `GET /api/account` returns it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    pub id: i64,
+    pub email: String,
+    #[serde(flatten)]
+    pub profile: Profile,
+}
+
+/// The editable part of an account (`PUT /api/account`).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Profile {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub vehicle_make: String,
+    #[serde(default)]
+    pub vehicle_model: String,
+    /// Usable battery capacity in kWh.
+    #[serde(default)]
+    pub battery_kwh: Option<f64>,
+    /// Whether to email the user when a charge ends.
+    #[serde(default)]
+    pub notifications: bool,
+    #[serde(default)]
+    pub language: Language,
+}
+
+impl Profile {
+    /// Checks every field; returns the profile with its texts trimmed.
+    pub fn validate(&self) -> Result<Profile, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", optional_text(&self.name, NAME_MAX));
+        let make = errors.check("vehicle_make", optional_text(&self.vehicle_make, VEHICLE_TEXT_MAX));
+        let model = errors.check("vehicle_model", optional_text(&self.vehicle_model, VEHICLE_TEXT_MAX));
+        if let Some(kwh) = self.battery_kwh {
+            errors.check("battery_kwh", in_range(kwh, BATTERY_KWH.0, BATTERY_KWH.1));
+        }
+        errors.into_result()?;
+        Ok(Profile {
+            name: name.unwrap_or_default().to_owned(),
+            vehicle_make: make.unwrap_or_default().to_owned(),
+            vehicle_model: model.unwrap_or_default().to_owned(),
+            ..self.clone()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails_are_trimmed_and_lowercased() {
+        assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
+    }
+
+    #[test]
+    fn malformed_emails_are_refused() {
+        for bad in [
+            "ana",
+            "ana@",
+            "@example.com",
+            "ana@example",
+            "ana@.com",
+            "ana@example.",
+            "a na@x.es",
+            "ana@x..es",
+        ] {
+            assert_eq!(Email::parse(bad), Err(Problem::InvalidEmail), "{bad}");
+        }
+        assert_eq!(Email::parse("  "), Err(Problem::Required));
+        let long = format!("{}@example.com", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(Problem::TooLong { max: EMAIL_MAX }));
+    }
+
+    #[test]
+    fn password_length_counts_characters() {
+        assert_eq!(check_new_password(""), Err(Problem::Required));
+        assert_eq!(check_new_password("1234567"), Err(Problem::TooShort { min: 8 }));
+        assert_eq!(check_new_password("ñññññññ"), Err(Problem::TooShort { min: 8 }));
+        assert_eq!(check_new_password("12345678"), Ok(()));
+        assert!(check_new_password(&"x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn register_reports_every_bad_field() {
+        let request = RegisterRequest {
+            email: "nope".into(),
+            password: "short".into(),
+            name: "n".repeat(81),
+            language: Language::Es,
+        };
+        let errors = request.validate().unwrap_err();
+        assert_eq!(errors.get("email"), Some(&Problem::InvalidEmail));
+        assert_eq!(errors.get("password"), Some(&Problem::TooShort { min: 8 }));
+        assert_eq!(errors.get("name"), Some(&Problem::TooLong { max: 80 }));
+    }
+
+    #[test]
+    fn new_password_must_differ_from_current() {
+        let same =
+            ChangePasswordRequest { current_password: "abcdefgh".into(), new_password: "abcdefgh".into() };
+        assert_eq!(same.validate().unwrap_err().get("new_password"), Some(&Problem::SameAsCurrent));
+    }
+
+    #[test]
+    fn profile_battery_range() {
+        let profile = Profile { battery_kwh: Some(0.5), ..Profile::default() };
+        assert!(profile.validate().unwrap_err().get("battery_kwh").is_some());
+        let profile = Profile { battery_kwh: Some(77.4), name: "  Ana ".into(), ..Profile::default() };
+        assert_eq!(profile.validate().unwrap().name, "Ana");
+    }
+
+    #[test]
+    fn field_errors_serialise_with_problem_and_message() {
+        let error: crate::FieldError = Problem::TooShort { min: 8 }.into();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"problem": "too_short", "min": 8, "message": "Use at least 8 characters."})
+        );
+        let unknown: crate::FieldError =
+            serde_json::from_value(serde_json::json!({"problem": "from_the_future", "message": "x"}))
+                .unwrap();
+        assert_eq!(unknown.problem, Problem::Other);
+    }
+}

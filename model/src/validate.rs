@@ -1,0 +1,104 @@
+//! Field validation helpers shared by every request type.
+
+use std::collections::BTreeMap;
+
+use crate::{FieldError, Problem};
+
+/// Field errors collected while validating a request, by field name.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FieldErrors(pub BTreeMap<String, FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records `problem` for `field` unless the field already has one (the first wins).
+    pub fn add(&mut self, field: &str, problem: Problem) {
+        self.0.entry(field.to_owned()).or_insert_with(|| problem.into());
+    }
+
+    /// Records the error of `result`, if any, for `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, Problem>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.add(field, problem);
+                None
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The problem recorded for `field`.
+    pub fn get(&self, field: &str) -> Option<&Problem> {
+        self.0.get(field).map(|e| &e.problem)
+    }
+
+    /// `Ok(())` when nothing was recorded.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.is_empty() { Ok(()) } else { Err(self) }
+    }
+}
+
+/// A required text: trimmed, non-empty, at most `max` characters.
+pub fn required_text(value: &str, max: u32) -> Result<&str, Problem> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Problem::Required);
+    }
+    optional_text(value, max)
+}
+
+/// An optional text: trimmed, at most `max` characters (empty is fine).
+pub fn optional_text(value: &str, max: u32) -> Result<&str, Problem> {
+    let value = value.trim();
+    if value.chars().count() > max as usize {
+        return Err(Problem::TooLong { max });
+    }
+    Ok(value)
+}
+
+/// A number inside `min..=max` that is finite.
+pub fn in_range(value: f64, min: f64, max: f64) -> Result<f64, Problem> {
+    if value.is_finite() && (min..=max).contains(&value) {
+        Ok(value)
+    } else {
+        Err(Problem::OutOfRange { min, max })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn first_problem_of_a_field_wins() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", Problem::Required);
+        errors.add("email", Problem::InvalidEmail);
+        assert_eq!(errors.get("email"), Some(&Problem::Required));
+        assert!(errors.into_result().is_err());
+    }
+
+    #[test]
+    fn text_rules() {
+        assert_eq!(required_text("  Ana ", 10), Ok("Ana"));
+        assert_eq!(required_text("   ", 10), Err(Problem::Required));
+        assert_eq!(optional_text("", 3), Ok(""));
+        assert_eq!(optional_text("abcd", 3), Err(Problem::TooLong { max: 3 }));
+        // characters, not bytes
+        assert_eq!(optional_text("ñññ", 3), Ok("ñññ"));
+    }
+
+    #[test]
+    fn ranges_refuse_nan_and_bounds_are_inclusive() {
+        assert_eq!(in_range(6.0, 6.0, 32.0), Ok(6.0));
+        assert_eq!(in_range(32.0, 6.0, 32.0), Ok(32.0));
+        assert!(in_range(32.5, 6.0, 32.0).is_err());
+        assert!(in_range(f64::NAN, 6.0, 32.0).is_err());
+    }
+}
