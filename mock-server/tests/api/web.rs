@@ -1,0 +1,74 @@
+//! Serving the portal: fallback to index.html, caching, compression, security headers, OpenAPI.
+
+use reqwest::StatusCode;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn client_side_routes_get_the_portal() {
+    let app = spawn_app().await;
+    for path in ["/", "/login", "/profile", "/reset-password?token=x"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+        assert!(response.text().await.unwrap().contains("<script type=\"module\">"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn hashed_assets_are_cached_for_a_year_and_compressed() {
+    let app = spawn_app().await;
+    for (encoding, expected) in [("br", "br"), ("gzip", "gzip")] {
+        let response = app
+            .client
+            .get(app.url("/app-0123456789abcdef.js"))
+            .header("accept-encoding", encoding)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert_eq!(response.headers()["content-encoding"], expected);
+    }
+}
+
+#[tokio::test]
+async fn security_headers_are_sent_and_the_loader_script_is_allowed_by_hash() {
+    let app = spawn_app().await;
+    let response = app.get("/").await;
+    let headers = response.headers();
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("'unsafe-eval'"), "{csp}");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["referrer-policy"], "no-referrer");
+}
+
+#[tokio::test]
+async fn api_answers_are_not_cached() {
+    let app = spawn_app().await;
+    assert_eq!(app.get("/api/account").await.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_contract() {
+    let app = spawn_app().await;
+    let spec: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(spec["openapi"].as_str().unwrap().starts_with("3."));
+    for path in ["/api/auth/register", "/api/auth/login", "/api/auth/reset-password", "/api/account"] {
+        assert!(spec["paths"][path].is_object(), "{path} documented");
+    }
+    assert!(spec["paths"]["/api/account"]["delete"].is_object());
+    assert!(spec["components"]["schemas"]["ErrorBody"].is_object());
+    assert!(spec["components"]["schemas"]["RegisterRequest"]["properties"]["email"].is_object());
+}
+
+#[tokio::test]
+async fn dev_endpoints_can_be_turned_off() {
+    let app = crate::helpers::spawn_app_with(|config| config.dev_endpoints = false).await;
+    assert_eq!(app.get("/api/dev/outbox").await.status(), StatusCode::NOT_FOUND);
+    let spec: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert!(spec["paths"]["/api/dev/outbox"].is_null());
+}
