@@ -208,6 +208,13 @@ pub struct Account {
     pub profile: Profile,
 }
 
+/// `GET /api/auth/session`: the logged-in user's account, or `null`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionInfo {
+    pub account: Option<Account>,
+}
+
 /// The editable part of an account (`PUT /api/account`).
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

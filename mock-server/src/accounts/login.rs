@@ -4,11 +4,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
 use charge_model::ErrorBody;
-use charge_model::account::{Account, LoginRequest};
+use charge_model::account::{Account, LoginRequest, SessionInfo};
 
 use super::store;
 use crate::AppState;
-use crate::auth::{password, session};
+use crate::auth::{CurrentUser, password, session};
 use crate::error::{ApiError, ApiJson, ApiResult};
 
 /// Checks the credentials and starts a session (an HttpOnly cookie).
@@ -53,6 +53,21 @@ pub async fn login(
     let cookie = session::start(&state, user.id).await?;
     let account = state.db.run(move |conn| store::account(conn, user.id)).await?;
     Ok((jar.add(cookie), ApiJson(account)))
+}
+
+/// Who is logged in: always 200, with `account: null` when nobody is, so that a
+/// portal checking at start-up does not provoke an error.
+#[utoipa::path(get, path = "/api/auth/session", tag = "auth",
+    responses((status = 200, body = SessionInfo)))]
+pub async fn session_info(
+    State(state): State<AppState>,
+    user: Option<CurrentUser>,
+) -> ApiResult<ApiJson<SessionInfo>> {
+    let account = match user {
+        Some(user) => Some(state.db.run(move |conn| store::account(conn, user.id)).await?),
+        None => None,
+    };
+    Ok(ApiJson(SessionInfo { account }))
 }
 
 /// Ends the current session, if any, and clears the cookie.

@@ -18,6 +18,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(registration::resend_confirmation))
         .routes(routes!(login::login))
         .routes(routes!(login::logout))
+        .routes(routes!(login::session_info))
         .routes(routes!(recovery::forgot_password))
         .routes(routes!(recovery::reset_password))
         .routes(routes!(profile::get_account, profile::update_account, profile::delete_account))

@@ -48,6 +48,21 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
+impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        match <CurrentUser as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(ApiError::Unauthenticated) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
 /// Starts a session for `user_id` and returns the cookie that carries it.
 pub async fn start(state: &AppState, user_id: i64) -> ApiResult<Cookie<'static>> {
     let (token, hash) = token::generate();

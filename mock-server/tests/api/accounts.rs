@@ -291,3 +291,15 @@ async fn logout_without_a_session_is_harmless() {
     let app = spawn_app().await;
     assert_eq!(app.post("/api/auth/logout", json!({})).await.status(), StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn the_session_endpoint_says_who_is_logged_in_without_an_error() {
+    let app = spawn_app().await;
+    let anonymous = app.get("/api/auth/session").await;
+    assert_eq!(anonymous.status(), StatusCode::OK);
+    assert_eq!(anonymous.json::<serde_json::Value>().await.unwrap(), json!({"account": null}));
+
+    app.logged_in_user("ana@example.com").await;
+    let info: serde_json::Value = app.get("/api/auth/session").await.json().await.unwrap();
+    assert_eq!(info["account"]["email"], "ana@example.com");
+}

@@ -1,0 +1,57 @@
+import { test, expect, expectAccessible, uniqueEmail, appReady } from './fixtures/test';
+import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
+
+const loggedOutPages: [string, string][] = [
+  ['/login', 'Log in'],
+  ['/register', 'Create your account'],
+  ['/check-email?email=ana%40example.com', 'Check your email'],
+  ['/confirm?token=made-up', 'This link does not work'],
+  ['/forgot-password', 'Reset your password'],
+  ['/reset-password?token=some-token', 'Choose a new password'],
+  ['/reset-password', 'Choose a new password'],
+  ['/no/such/page', 'Page not found'],
+];
+
+test.describe('Accessibility (axe)', () => {
+  for (const [path, heading] of loggedOutPages) {
+    test(`${path} has no violations`, async ({ page }) => {
+      await page.goto(path);
+      await appReady(page);
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+      await expectAccessible(page);
+    });
+  }
+
+  test('the login page with errors shown has no violations', async ({ page }) => {
+    await page.goto('/login');
+    await appReady(page);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect(page.getByText('This field is required.').first()).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test('logged-in pages have no violations', async ({ page }) => {
+    const email = uniqueEmail('a11y');
+    await createConfirmedUser(page.request, email);
+    await logInThroughApi(page.request, email);
+    for (const [path, heading] of [['/', 'Your chargers'], ['/profile', 'Your profile']]) {
+      await page.goto(path);
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+      await expectAccessible(page);
+    }
+    await page.getByRole('button', { name: /Account menu/ }).click();
+    await expect(page.getByRole('button', { name: 'Log out' })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Delete account…' }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test('the Spanish login page has no violations', async ({ page }) => {
+    await page.goto('/login');
+    await appReady(page);
+    await page.getByLabel('Language').selectOption('es');
+    await expect(page.getByRole('heading', { name: 'Iniciar sesión' })).toBeVisible();
+    await expectAccessible(page);
+  });
+});

@@ -1,0 +1,7 @@
+//! Reusable widgets.
+
+pub mod auth_card;
+pub mod form;
+pub mod header;
+pub mod title;
+pub mod user_menu;

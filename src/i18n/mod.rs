@@ -1,0 +1,265 @@
+//! Every text of the portal, in English and Spanish.
+//!
+//! Each language is one `Texts` value, so a missing translation is a compile error.
+//! The language follows the browser until the user picks one (kept in local storage),
+//! and a logged-in user's account language wins.
+
+mod en;
+mod es;
+
+use charge_model::{ErrorCode, Language, Problem};
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+
+const STORAGE_KEY: &str = "charge-portal.language";
+
+/// The current language, provided at the root of the app.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    language: RwSignal<Language>,
+}
+
+impl I18n {
+    /// Chooses the stored language, else the browser's, else English.
+    pub fn from_browser() -> I18n {
+        let language = stored_language().or_else(browser_language).unwrap_or_default();
+        set_document_language(language);
+        I18n { language: RwSignal::new(language) }
+    }
+
+    pub fn language(&self) -> Language {
+        self.language.get()
+    }
+
+    /// Switches the language and remembers the choice in this browser.
+    pub fn set_language(&self, language: Language) {
+        if self.language.get_untracked() != language {
+            self.language.set(language);
+        }
+        set_document_language(language);
+        if let Some(storage) = local_storage() {
+            let _ = storage.set_item(STORAGE_KEY, language.tag());
+        }
+    }
+
+    /// The texts of the current language (reactive).
+    pub fn t(&self) -> &'static Texts {
+        texts(self.language.get())
+    }
+
+    /// The message for a field's problem.
+    pub fn problem(&self, problem: &Problem, server_message: &str) -> String {
+        let t = self.t();
+        match problem {
+            Problem::Required => t.problem_required.to_owned(),
+            Problem::InvalidEmail => t.problem_invalid_email.to_owned(),
+            Problem::TooShort { min } => (t.problem_too_short)(*min),
+            Problem::TooLong { max } => (t.problem_too_long)(*max),
+            Problem::OutOfRange { min, max } => (t.problem_out_of_range)(*min, *max),
+            Problem::EmailTaken => t.problem_email_taken.to_owned(),
+            Problem::WrongPassword => t.problem_wrong_password.to_owned(),
+            Problem::Mismatch => t.problem_mismatch.to_owned(),
+            Problem::SameAsCurrent => t.problem_same_as_current.to_owned(),
+            Problem::Other => server_message.to_owned(),
+        }
+    }
+
+    /// The message for an error that is not about one field.
+    pub fn error(&self, error: &ApiError) -> String {
+        let t = self.t();
+        match error {
+            ApiError::Network(_) => t.error_network.to_owned(),
+            ApiError::Decode(_) => t.error_unexpected.to_owned(),
+            ApiError::Status { body, retry_after, .. } => match body.code {
+                ErrorCode::InvalidCredentials => t.error_invalid_credentials.to_owned(),
+                ErrorCode::EmailNotConfirmed => t.error_email_not_confirmed.to_owned(),
+                ErrorCode::Unauthenticated => t.error_unauthenticated.to_owned(),
+                ErrorCode::InvalidToken => t.error_invalid_token.to_owned(),
+                ErrorCode::TooManyRequests => (t.error_too_many_requests)(retry_after.unwrap_or(60)),
+                ErrorCode::Validation => t.error_validation.to_owned(),
+                ErrorCode::Internal => t.error_internal.to_owned(),
+                // The server's own words are clearer than a generic text for the rest.
+                _ => body.message.clone(),
+            },
+        }
+    }
+}
+
+/// The texts of `language`.
+pub fn texts(language: Language) -> &'static Texts {
+    match language {
+        Language::En => &en::EN,
+        Language::Es => &es::ES,
+    }
+}
+
+/// A text of the current language, as a reactive closure for views and `Signal` props.
+///
+/// Every call returns the same closure type, so the view code that renders a reactive
+/// text is compiled once instead of once per text (a large saving in wasm size).
+pub fn tr(
+    pick: fn(&'static Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let i18n = use_i18n();
+    move || pick(i18n.t())
+}
+
+/// The app's [`I18n`].
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn stored_language() -> Option<Language> {
+    Language::from_tag(&local_storage()?.get_item(STORAGE_KEY).ok()??)
+}
+
+fn browser_language() -> Option<Language> {
+    let navigator = web_sys::window()?.navigator();
+    navigator
+        .languages()
+        .iter()
+        .filter_map(|tag| tag.as_string())
+        .chain(navigator.language())
+        .find_map(|tag| Language::from_tag(&tag))
+}
+
+fn set_document_language(language: Language) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("lang", language.tag());
+    }
+}
+
+/// Every text of the portal in one language.
+pub struct Texts {
+    // Shared
+    pub app_name: &'static str,
+    pub loading: &'static str,
+    pub save: &'static str,
+    pub saving: &'static str,
+    pub cancel: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub show_password: &'static str,
+    pub name: &'static str,
+    pub optional: &'static str,
+    pub language: &'static str,
+    pub skip_to_content: &'static str,
+
+    // Header
+    pub nav_main: &'static str,
+    pub nav_chargers: &'static str,
+    pub account_menu: &'static str,
+    pub profile: &'static str,
+    pub log_out: &'static str,
+    pub log_in: &'static str,
+    pub register: &'static str,
+
+    // Login
+    pub login_title: &'static str,
+    pub login_intro: &'static str,
+    pub login_submit: &'static str,
+    pub login_pending: &'static str,
+    pub forgot_password_link: &'static str,
+    pub no_account: &'static str,
+    pub create_account_link: &'static str,
+    pub resend_confirmation: &'static str,
+    pub confirmation_resent: fn(&str) -> String,
+    pub session_ended: &'static str,
+
+    // Registration
+    pub register_title: &'static str,
+    pub register_intro: &'static str,
+    pub register_submit: &'static str,
+    pub register_pending: &'static str,
+    pub password_hint: &'static str,
+    pub have_account: &'static str,
+
+    // Check your email
+    pub check_email_title: &'static str,
+    pub check_email_body: fn(&str) -> String,
+    pub check_email_spam: &'static str,
+    pub send_again: &'static str,
+    pub sent_again: &'static str,
+
+    // Confirmation link
+    pub confirming: &'static str,
+    pub confirmed_title: &'static str,
+    pub confirmed_body: &'static str,
+    pub confirm_failed_title: &'static str,
+    pub confirm_failed_body: &'static str,
+    pub go_to_login: &'static str,
+
+    // Forgotten password
+    pub forgot_title: &'static str,
+    pub forgot_intro: &'static str,
+    pub forgot_submit: &'static str,
+    pub forgot_sent: fn(&str) -> String,
+    pub back_to_login: &'static str,
+
+    // Reset password
+    pub reset_title: &'static str,
+    pub new_password: &'static str,
+    pub repeat_password: &'static str,
+    pub reset_submit: &'static str,
+    pub reset_done: &'static str,
+    pub reset_no_token: &'static str,
+    pub request_new_link: &'static str,
+
+    // Profile
+    pub profile_title: &'static str,
+    pub profile_details: &'static str,
+    pub profile_vehicle: &'static str,
+    pub vehicle_make: &'static str,
+    pub vehicle_model: &'static str,
+    pub battery_kwh: &'static str,
+    pub notifications: &'static str,
+    pub notifications_hint: &'static str,
+    pub profile_language_hint: &'static str,
+    pub profile_saved: &'static str,
+    pub change_password_title: &'static str,
+    pub current_password: &'static str,
+    pub change_password_submit: &'static str,
+    pub password_changed: &'static str,
+    pub delete_account_title: &'static str,
+    pub delete_account_warning: &'static str,
+    pub delete_account_button: &'static str,
+    pub delete_dialog_title: &'static str,
+    pub delete_dialog_body: &'static str,
+    pub delete_confirm: &'static str,
+
+    // Chargers (home)
+    pub chargers_title: &'static str,
+    pub chargers_empty: &'static str,
+
+    // Not found
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub go_home: &'static str,
+
+    // Field problems
+    pub problem_required: &'static str,
+    pub problem_invalid_email: &'static str,
+    pub problem_too_short: fn(u32) -> String,
+    pub problem_too_long: fn(u32) -> String,
+    pub problem_out_of_range: fn(f64, f64) -> String,
+    pub problem_email_taken: &'static str,
+    pub problem_wrong_password: &'static str,
+    pub problem_mismatch: &'static str,
+    pub problem_same_as_current: &'static str,
+
+    // Errors
+    pub error_network: &'static str,
+    pub error_unexpected: &'static str,
+    pub error_invalid_credentials: &'static str,
+    pub error_email_not_confirmed: &'static str,
+    pub error_unauthenticated: &'static str,
+    pub error_invalid_token: &'static str,
+    pub error_too_many_requests: fn(u64) -> String,
+    pub error_validation: &'static str,
+    pub error_internal: &'static str,
+}

@@ -1,0 +1,13 @@
+//! Charge Portal: the web portal for home EV chargers (Leptos, client-side rendered).
+//!
+//! Two bundles are built from this library: the app (`main.rs`, every page, with the
+//! router) and the small public bundle (`bin/public.rs`) for the logged-out pages.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod config;
+pub mod i18n;
+pub mod nav;
+pub mod pages;
+pub mod session;

@@ -1,0 +1,11 @@
+//! One module per page.
+
+pub mod chargers;
+pub mod check_email;
+pub mod confirm;
+pub mod forgot_password;
+pub mod login;
+pub mod not_found;
+pub mod profile;
+pub mod register;
+pub mod reset_password;

@@ -1,0 +1,17 @@
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::title::use_title;
+use crate::i18n::tr;
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    use_title(tr(|t| t.not_found_title));
+    view! {
+        <div class="page narrow">
+            <h1>{tr(|t| t.not_found_title)}</h1>
+            <p>{tr(|t| t.not_found_body)}</p>
+            <A href="/">{tr(|t| t.go_home)}</A>
+        </div>
+    }
+}

@@ -1,0 +1,254 @@
+//! The user's profile: details and vehicle, password, account deletion.
+
+use charge_model::account::{Account, ChangePasswordRequest, DeleteAccountRequest, Profile};
+use charge_model::{FieldErrors, Language, Problem};
+use leptos::ev::SubmitEvent;
+use leptos::html;
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
+use crate::components::title::use_title;
+use crate::i18n::{tr, use_i18n};
+use crate::nav;
+use crate::session::use_session;
+
+#[component]
+pub fn ProfilePage() -> impl IntoView {
+    let session = use_session();
+    use_title(tr(|t| t.profile_title));
+    view! {
+        <div class="page narrow">
+            <h1>{tr(|t| t.profile_title)}</h1>
+            // Read once: the form keeps its own state while it saves (and refreshes the session).
+            {session.account_untracked().map(|account| view! { <ProfileForm account /> })}
+            <PasswordForm />
+            <DeleteAccount />
+        </div>
+    }
+}
+
+#[component]
+fn ProfileForm(account: Account) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let form = Form::new("profile");
+    let profile = account.profile;
+    let name = RwSignal::new(profile.name);
+    let make = RwSignal::new(profile.vehicle_make);
+    let model = RwSignal::new(profile.vehicle_model);
+    let battery = RwSignal::new(profile.battery_kwh.map(|kwh| kwh.to_string()).unwrap_or_default());
+    let notifications = RwSignal::new(profile.notifications);
+    let language = RwSignal::new(profile.language);
+    let saved = RwSignal::new(false);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let battery_text = battery.get_untracked().trim().replace(',', ".");
+        let battery_kwh = (!battery_text.is_empty()).then(|| battery_text.parse::<f64>().unwrap_or(f64::NAN));
+        let profile = Profile {
+            name: name.get_untracked(),
+            vehicle_make: make.get_untracked(),
+            vehicle_model: model.get_untracked(),
+            battery_kwh,
+            notifications: notifications.get_untracked(),
+            language: language.get_untracked(),
+        };
+        let checked = profile.validate().map(|_| ());
+        form.submit(
+            checked,
+            move || async move { api::update_profile(&profile).await },
+            move |account| {
+                session.logged_in(account);
+                saved.set(true);
+            },
+        );
+    };
+    view! {
+        <section class="card" aria-labelledby="profile-details-title">
+            <h2 id="profile-details-title">{tr(|t| t.profile_details)}</h2>
+            <form node_ref=form.node() on:submit=on_submit novalidate>
+                <FormError form />
+                <div class="field">
+                    <span class="label">{tr(|t| t.email)}</span>
+                    <p class="static-value">{account.email}</p>
+                </div>
+                <TextField form name="name" label=tr(|t| t.name) value=name autocomplete="name" optional=true />
+                <fieldset>
+                    <legend>{tr(|t| t.profile_vehicle)}</legend>
+                    <div class="row">
+                        <TextField form name="vehicle_make" label=tr(|t| t.vehicle_make) value=make optional=true />
+                        <TextField form name="vehicle_model" label=tr(|t| t.vehicle_model) value=model optional=true />
+                    </div>
+                    <TextField form name="battery_kwh" label=tr(|t| t.battery_kwh) value=battery optional=true decimal=true />
+                </fieldset>
+                <CheckboxField
+                    form
+                    name="notifications"
+                    label=tr(|t| t.notifications)
+                    checked=notifications
+                    hint=tr(|t| t.notifications_hint)
+                />
+                <div class="field">
+                    <label for="profile-language">{tr(|t| t.language)}</label>
+                    <select
+                        id="profile-language"
+                        aria-describedby="profile-language-hint"
+                        on:change=move |ev| {
+                            if let Some(choice) = Language::from_tag(&event_target_value(&ev)) {
+                                language.set(choice);
+                            }
+                        }
+                    >
+                        {Language::ALL
+                            .into_iter()
+                            .map(|choice| {
+                                view! {
+                                    <option value=choice.tag() selected=move || language.get() == choice>
+                                        {choice.native_name()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="hint" id="profile-language-hint">{tr(|t| t.profile_language_hint)}</p>
+                </div>
+                <Notice message=Signal::derive(move || saved.get().then(|| i18n.t().profile_saved.to_owned())) />
+                <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let i18n = use_i18n();
+    let form = Form::new("password");
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let changed = RwSignal::new(false);
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        changed.set(false);
+        let request = ChangePasswordRequest {
+            current_password: current.get_untracked(),
+            new_password: new.get_untracked(),
+        };
+        let checked = request.validate();
+        form.submit(
+            checked,
+            move || async move { api::change_password(&request).await },
+            move |()| {
+                current.set(String::new());
+                new.set(String::new());
+                changed.set(true);
+            },
+        );
+    };
+    view! {
+        <section class="card" aria-labelledby="password-title">
+            <h2 id="password-title">{tr(|t| t.change_password_title)}</h2>
+            <form node_ref=form.node() on:submit=on_submit novalidate>
+                <FormError form />
+                // Lets password managers tie the new password to the account.
+                <input type="text" class="visually-hidden" autocomplete="username" aria-hidden="true" tabindex="-1" />
+                <TextField
+                    form
+                    name="current_password"
+                    label=tr(|t| t.current_password)
+                    value=current
+                    kind="password"
+                    autocomplete="current-password"
+                />
+                <TextField
+                    form
+                    name="new_password"
+                    label=tr(|t| t.new_password)
+                    value=new
+                    kind="password"
+                    autocomplete="new-password"
+                    hint=tr(|t| t.password_hint)
+                />
+                <Notice message=Signal::derive(move || changed.get().then(|| i18n.t().password_changed.to_owned())) />
+                <SubmitButton form label=tr(|t| t.change_password_submit) pending_label=tr(|t| t.saving) />
+            </form>
+        </section>
+    }
+}
+
+/// Account deletion, behind a modal dialog asking for the password.
+#[component]
+fn DeleteAccount() -> impl IntoView {
+    let form = Form::new("delete");
+    let password = RwSignal::new(String::new());
+    let dialog = NodeRef::<html::Dialog>::new();
+
+    let open = move |_| {
+        password.set(String::new());
+        form.show_field_errors(FieldErrors::new());
+        if let Some(dialog) = dialog.get_untracked() {
+            let _ = dialog.show_modal();
+        }
+    };
+    let close = move |_| {
+        if let Some(dialog) = dialog.get_untracked() {
+            dialog.close();
+        }
+    };
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let request = DeleteAccountRequest { password: password.get_untracked() };
+        let mut checked = request.validate();
+        if request.password.is_empty() {
+            let mut errors = FieldErrors::new();
+            errors.add("password", Problem::Required);
+            checked = Err(errors);
+        }
+        form.submit(
+            checked,
+            move || async move { api::delete_account(&request).await },
+            move |()| {
+                if let Some(dialog) = dialog.get_untracked() {
+                    dialog.close();
+                }
+                nav::go("/login");
+            },
+        );
+    };
+    view! {
+        <section class="card danger-zone" aria-labelledby="delete-title">
+            <h2 id="delete-title">{tr(|t| t.delete_account_title)}</h2>
+            <p>{tr(|t| t.delete_account_warning)}</p>
+            <button type="button" class="button danger" on:click=open>
+                {tr(|t| t.delete_account_button)}
+            </button>
+            <dialog node_ref=dialog aria-labelledby="delete-dialog-title" class="dialog">
+                <form node_ref=form.node() on:submit=on_submit novalidate>
+                    <h2 id="delete-dialog-title">{tr(|t| t.delete_dialog_title)}</h2>
+                    <p>{tr(|t| t.delete_dialog_body)}</p>
+                    <FormError form />
+                    <TextField
+                        form
+                        name="password"
+                        label=tr(|t| t.password)
+                        value=password
+                        kind="password"
+                        autocomplete="current-password"
+                    />
+                    <div class="actions">
+                        <button type="button" class="button secondary" on:click=close>
+                            {tr(|t| t.cancel)}
+                        </button>
+                        <SubmitButton
+                            form
+                            label=tr(|t| t.delete_confirm)
+                            pending_label=tr(|t| t.saving)
+                            danger=true
+                        />
+                    </div>
+                </form>
+            </dialog>
+        </section>
+    }
+}

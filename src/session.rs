@@ -1,0 +1,83 @@
+//! Who is logged in. The session itself is an HttpOnly cookie the portal cannot read;
+//! `GET /api/auth/session` at start-up tells whether it is still valid.
+
+use charge_model::ErrorCode;
+use charge_model::account::Account;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::i18n::I18n;
+
+/// The session, provided at the root of the app.
+#[derive(Clone, Copy)]
+pub struct Session {
+    account: RwSignal<Option<Account>>,
+    checked: RwSignal<bool>,
+    /// Set when the server ended the session under our feet (expiry, password reset elsewhere).
+    ended: RwSignal<bool>,
+    /// Changes only when someone logs in or out, not when the account is edited, so that
+    /// protected routes do not re-render on a profile change.
+    logged_in: Memo<Option<bool>>,
+    i18n: I18n,
+}
+
+impl Session {
+    /// Starts checking the session cookie with the server.
+    pub fn new(i18n: I18n) -> Session {
+        let account = RwSignal::new(None::<Account>);
+        let checked = RwSignal::new(false);
+        let logged_in = Memo::new(move |_| checked.get().then(|| account.with(Option::is_some)));
+        let session = Session { account, checked, ended: RwSignal::new(false), logged_in, i18n };
+        spawn_local(async move {
+            match api::session().await {
+                Ok(Some(account)) => session.logged_in(account),
+                _ => session.checked.set(true),
+            }
+        });
+        session
+    }
+
+    /// `None` until the server answered, then whether a user is logged in.
+    pub fn is_logged_in(&self) -> Option<bool> {
+        self.logged_in.get()
+    }
+
+    pub fn account(&self) -> Option<Account> {
+        self.account.get()
+    }
+
+    pub fn account_untracked(&self) -> Option<Account> {
+        self.account.get_untracked()
+    }
+
+    /// Whether the last session ended without the user logging out.
+    pub fn ended(&self) -> bool {
+        self.ended.get()
+    }
+
+    /// Records a successful login (or a refreshed account) and follows the account's language.
+    pub fn logged_in(&self, account: Account) {
+        self.i18n.set_language(account.profile.language);
+        self.account.set(Some(account));
+        self.ended.set(false);
+        self.checked.set(true);
+    }
+
+    pub fn logged_out(&self) {
+        self.account.set(None);
+        self.checked.set(true);
+    }
+
+    /// Reacts to an API error: a 401 while logged in means the session is over.
+    pub fn notice(&self, error: &ApiError) {
+        if error.code() == Some(ErrorCode::Unauthenticated) && self.account.with_untracked(Option::is_some) {
+            self.ended.set(true);
+            self.logged_out();
+        }
+    }
+}
+
+pub fn use_session() -> Session {
+    expect_context::<Session>()
+}
