@@ -54,8 +54,10 @@ pub async fn resend_confirmation(email: String) -> Result<(), ApiError> {
     empty(post("/api/auth/resend-confirmation").await, &EmailRequest { email }).await
 }
 
-pub async fn login(request: &LoginRequest) -> Result<Account, ApiError> {
-    json(post("/api/auth/login").await, request).await
+/// Logs in; the session cookie is set. (The answer's account is not decoded: the pages
+/// that log in move on to the app, which loads it.)
+pub async fn login(request: &LoginRequest) -> Result<(), ApiError> {
+    empty(post("/api/auth/login").await, request).await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
@@ -68,6 +70,16 @@ pub async fn forgot_password(email: String) -> Result<(), ApiError> {
 
 pub async fn reset_password(request: &ResetPasswordRequest) -> Result<(), ApiError> {
     empty(post("/api/auth/reset-password").await, request).await
+}
+
+/// Whether someone is logged in, without decoding the account (for the public pages).
+pub async fn is_logged_in() -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        account: Option<serde::de::IgnoredAny>,
+    }
+    let request = Request::get(&url("/api/auth/session").await).credentials(RequestCredentials::Include);
+    read::<Probe>(request.send().await).await.map(|probe| probe.account.is_some())
 }
 
 /// The logged-in user's account, or `None` when nobody is logged in.

@@ -1,13 +1,17 @@
-//! The app bundle: contexts, layout and every route.
+//! The app bundle: contexts, layout and every route (the logged-out pages too, so that
+//! `trunk serve` alone runs the whole portal).
 
+use charge_model::account::Profile;
 use leptos::prelude::*;
-use leptos_router::components::{ProtectedRoute, Route, Router, Routes};
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+use crate::api;
 use crate::components::header::{LoggedOutLinks, SiteHeader};
+use crate::components::require_login::RequireLogin;
 use crate::components::user_menu::{MainNav, UserMenu};
-use crate::i18n::{I18n, tr};
-use crate::nav;
+use crate::i18n::I18n;
 use crate::pages::chargers::ChargersPage;
 use crate::pages::check_email::CheckEmailPage;
 use crate::pages::confirm::ConfirmPage;
@@ -25,8 +29,8 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let session = Session::new(i18n);
     provide_context(session);
-    let logged_in = move || session.is_logged_in();
-    let is_user = move || logged_in() == Some(true);
+    let is_user = move || session.is_logged_in() == Some(true);
+    save_language_choice(i18n, session);
 
     view! {
         <Router>
@@ -43,21 +47,28 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm") view=ConfirmPage />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
-                    <ProtectedRoute path=path!("/") view=ChargersPage condition=logged_in redirect_path=login_path fallback=Loading />
-                    <ProtectedRoute path=path!("/profile") view=ProfilePage condition=logged_in redirect_path=login_path fallback=Loading />
+                    <Route path=path!("/") view=|| view! { <RequireLogin><ChargersPage /></RequireLogin> } />
+                    <Route path=path!("/profile") view=|| view! { <RequireLogin><ProfilePage /></RequireLogin> } />
                 </Routes>
             </main>
         </Router>
     }
 }
 
-/// The login page, coming back to the current page afterwards.
-fn login_path() -> String {
-    let here = nav::here();
-    if here == "/" { "/login".to_owned() } else { format!("/login?next={}", nav::encode(&here)) }
-}
-
-#[component]
-fn Loading() -> impl IntoView {
-    view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }
+/// Keeps a logged-in user's profile language equal to the language picked in the header.
+fn save_language_choice(i18n: I18n, session: Session) {
+    Effect::new(move |_| {
+        let language = i18n.language();
+        let Some(account) = session.account_untracked() else { return };
+        if account.profile.language == language {
+            return;
+        }
+        let profile = Profile { language, ..account.profile };
+        spawn_local(async move {
+            match api::update_profile(&profile).await {
+                Ok(account) => session.logged_in(account),
+                Err(error) => session.notice(&error),
+            }
+        });
+    });
 }

@@ -10,4 +10,5 @@ pub mod config;
 pub mod i18n;
 pub mod nav;
 pub mod pages;
+pub mod public;
 pub mod session;

@@ -14,6 +14,13 @@ pub fn go(path: &str) {
     }
 }
 
+/// Like [`go`], without leaving the current page in the history (redirects).
+pub fn replace(path: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().replace(path);
+    }
+}
+
 /// Encodes a value for a URL query.
 pub fn encode(value: &str) -> String {
     js_sys::encode_uri_component(value).into()

@@ -123,9 +123,21 @@ test.describe('Registration and login', () => {
   });
 
   test('an unknown page says so', async ({ page }) => {
+    const email = uniqueEmail('lost');
+    await createConfirmedUser(page.request, email);
+    await logInThroughApi(page.request, email);
     await page.goto('/no/such/page');
     await appReady(page);
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  });
+
+  test('the login page loads the small public bundle, not the app', async ({ page }) => {
+    const scripts: string[] = [];
+    page.on('request', (r) => r.url().endsWith('.wasm') && scripts.push(new URL(r.url()).pathname));
+    const login = new LoginPage(page);
+    await login.goto();
+    expect(scripts).toHaveLength(1);
+    expect(scripts[0]).toMatch(/^\/public\/public-[0-9a-f]{16}_bg\.wasm$/);
   });
 });
 

@@ -56,7 +56,7 @@ test.describe('Profile', () => {
     await page.reload();
     await expect(page.getByRole('heading', { name: 'Tu perfil' })).toBeVisible();
     const account = await (await page.request.get('/api/account')).json();
-    expect(account.language).toBe('es');
+    expect(account.profile.language).toBe('es');
   });
 
   test('the password changes only with the current one', async ({ page }) => {

@@ -89,9 +89,9 @@ impl ApiError {
     /// The JSON body sent to the client; internal details never leave the server.
     pub fn body(&self) -> ErrorBody {
         let fields = match self {
-            ApiError::Validation(errors) => errors.0.clone(),
+            ApiError::Validation(errors) => errors.to_wire(),
             ApiError::EmailTaken => {
-                FieldErrors([("email".to_owned(), Problem::EmailTaken.into())].into_iter().collect()).0
+                [("email".to_owned(), charge_model::FieldError::from(&Problem::EmailTaken))].into()
             }
             _ => Default::default(),
         };
@@ -156,7 +156,7 @@ fn data_error(error: &axum::extract::rejection::JsonDataError) -> ApiError {
     let (field, problem) = match detail.strip_prefix("missing field `").and_then(|rest| rest.split_once('`'))
     {
         Some((name, _)) if path == "." => {
-            (name.to_owned(), charge_model::FieldError::from(Problem::Required))
+            (name.to_owned(), Problem::Required)
         }
         // Not about a named field (the body is an array, a string…).
         _ if path == "." || path.starts_with('[') => {
@@ -167,7 +167,7 @@ fn data_error(error: &axum::extract::rejection::JsonDataError) -> ApiError {
         _ => {
             let message = detail.split(" at line ").next().unwrap_or(&detail);
             let message = format!("Invalid value: {message}.");
-            (path, charge_model::FieldError { problem: Problem::Other, message })
+            (path, Problem::Other(message))
         }
     };
     ApiError::Validation(FieldErrors([(field, problem)].into_iter().collect()))

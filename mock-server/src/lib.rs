@@ -70,12 +70,12 @@ pub fn app(state: AppState) -> Router {
     let spec = Arc::new(spec);
 
     let csp = web::content_security_policy(&state.config.dist);
-    let static_files = web::static_files(&state.config.dist);
+    let portal = web::portal(&state.config.dist);
 
     api.route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound("No such API endpoint.".to_owned()) }))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .fallback_service(static_files)
+        .fallback_service(portal)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(web::cache_control))
         .layer(security_header(header::CONTENT_SECURITY_POLICY, &csp))

@@ -1,19 +1,65 @@
-//! Serving the portal's files: SPA fallback, cache lifetimes, security headers.
+//! Serving the portal's files: its two bundles, SPA fallback, cache lifetimes, security headers.
 
 use std::path::Path;
 
+use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, header};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use base64::Engine as _;
 use sha2::{Digest as _, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 
-/// The portal's static files; unknown paths get `index.html` (status 200) so that
-/// client-side routes load on a reload.
-pub fn static_files(dist: &Path) -> ServeDir<ServeFile> {
-    ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")))
+/// The logged-out pages. They are served by the portal's small public bundle
+/// (`dist/public/`), so that the login page does not download the whole app.
+pub const PUBLIC_PAGES: [&str; 6] =
+    ["/login", "/register", "/check-email", "/confirm", "/forgot-password", "/reset-password"];
+
+/// The portal's files: the public bundle for [`PUBLIC_PAGES`], the app bundle for every
+/// other page (client-side routes get `index.html` with status 200, so a reload works).
+pub fn portal(dist: &Path) -> Router {
+    let public_index = Some(dist.join("public/index.html"))
+        .filter(|index| index.exists())
+        .unwrap_or_else(|| dist.join("index.html"));
+    let mut router = Router::new();
+    for page in PUBLIC_PAGES {
+        router = router.route_service(page, ServeFile::new(&public_index));
+    }
+    router
+        .fallback_service(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))))
+        .layer(middleware::from_fn(send_visitors_to_login))
+}
+
+/// A page of the app requested without any session cookie can only end on the login page:
+/// redirect at once, before the browser downloads the app bundle to find that out.
+/// (With a cookie, the app checks it and redirects itself if it has expired.)
+async fn send_visitors_to_login(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let is_page = request.method() == Method::GET
+        && !path.starts_with("/api/")
+        && !path.rsplit('/').next().unwrap_or_default().contains('.')
+        && !PUBLIC_PAGES.contains(&path);
+    if !is_page || has_session_cookie(request.headers()) {
+        return next.run(request).await;
+    }
+    let here = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let login = if here == "/" {
+        "/login".to_owned()
+    } else {
+        format!("/login?next={}", utf8_percent_encode(here, NON_ALPHANUMERIC))
+    };
+    Redirect::to(&login).into_response()
+}
+
+fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| pair.trim().starts_with(&format!("{}=", crate::auth::session::COOKIE)))
 }
 
 /// Sets `Cache-Control`: a year for content-hashed assets, revalidation for the rest,
@@ -47,9 +93,14 @@ fn is_hashed_asset(path: &str) -> bool {
 /// writes into `index.html`, allowed by its hash), wasm compilation, no framing.
 /// An API on another origin (the `api_base` of `config.json`) is allowed as a connect source.
 pub fn content_security_policy(dist: &Path) -> String {
-    let index = std::fs::read_to_string(dist.join("index.html")).unwrap_or_default();
+    let pages: Vec<String> = ["index.html", "public/index.html"]
+        .iter()
+        .filter_map(|page| std::fs::read_to_string(dist.join(page)).ok())
+        .collect();
     let api_origin = api_origin(dist);
-    let hashes: String = inline_scripts(&index)
+    let hashes: String = pages
+        .iter()
+        .flat_map(|page| inline_scripts(page))
         .map(|script| {
             format!(" 'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script)))
         })

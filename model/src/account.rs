@@ -204,7 +204,6 @@ impl DeleteAccountRequest {
 pub struct Account {
     pub id: i64,
     pub email: String,
-    #[serde(flatten)]
     pub profile: Profile,
 }
 
@@ -322,16 +321,22 @@ mod tests {
     }
 
     #[test]
-    fn field_errors_serialise_with_problem_and_message() {
-        let error: crate::FieldError = Problem::TooShort { min: 8 }.into();
+    fn field_errors_serialise_with_problem_bounds_and_message() {
+        let error = crate::FieldError::from(&Problem::TooShort { min: 8 });
         let json = serde_json::to_value(&error).unwrap();
         assert_eq!(
             json,
-            serde_json::json!({"problem": "too_short", "min": 8, "message": "Use at least 8 characters."})
+            serde_json::json!({"problem": "too_short", "min": 8.0, "message": "Use at least 8 characters."})
         );
+        let range = crate::FieldError::from(&Problem::OutOfRange { min: 1.0, max: 300.0 });
+        assert_eq!(Problem::from(range), Problem::OutOfRange { min: 1.0, max: 300.0 });
+    }
+
+    #[test]
+    fn an_unknown_problem_keeps_its_message() {
         let unknown: crate::FieldError =
-            serde_json::from_value(serde_json::json!({"problem": "from_the_future", "message": "x"}))
+            serde_json::from_value(serde_json::json!({"problem": "from_the_future", "message": "Too blue."}))
                 .unwrap();
-        assert_eq!(unknown.problem, Problem::Other);
+        assert_eq!(Problem::from(unknown), Problem::Other("Too blue.".to_owned()));
     }
 }

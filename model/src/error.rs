@@ -51,27 +51,44 @@ pub enum ErrorCode {
     Unknown,
 }
 
-/// One field's validation error.
+/// One field's validation error, as sent: `{"problem": "too_short", "min": 8, "message": "…"}`.
+///
+/// A plain struct (no internally tagged enum) keeps the portal's decoder small.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
-    #[serde(flatten)]
-    pub problem: Problem,
-    /// English text of `problem`.
+    pub problem: ProblemCode,
+    /// Lower bound, for `too_short` and `out_of_range`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// Upper bound, for `too_long` and `out_of_range`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// English text of the problem.
     pub message: String,
 }
 
-impl From<Problem> for FieldError {
-    fn from(problem: Problem) -> Self {
-        let message = problem.to_string();
-        FieldError { problem, message }
-    }
+/// Names of the [`Problem`]s on the wire.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    Required,
+    InvalidEmail,
+    TooShort,
+    TooLong,
+    OutOfRange,
+    EmailTaken,
+    WrongPassword,
+    Mismatch,
+    SameAsCurrent,
+    /// Any other problem; its `message` says what is wrong.
+    #[serde(other)]
+    Other,
 }
 
 /// Why a field's value is refused. The English text is the `Display`.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, thiserror::Error)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(tag = "problem", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Problem {
     #[error("This field is required.")]
     Required,
@@ -91,8 +108,46 @@ pub enum Problem {
     Mismatch,
     #[error("Use a password different from the current one.")]
     SameAsCurrent,
-    /// A problem this build does not know yet (a newer server); its message is shown as is.
-    #[serde(other)]
-    #[error("This value is not valid.")]
-    Other,
+    /// Anything else, described by its message (a type error in the request, a newer server).
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<&Problem> for FieldError {
+    fn from(problem: &Problem) -> Self {
+        let (code, min, max) = match problem {
+            Problem::Required => (ProblemCode::Required, None, None),
+            Problem::InvalidEmail => (ProblemCode::InvalidEmail, None, None),
+            Problem::TooShort { min } => (ProblemCode::TooShort, Some(f64::from(*min)), None),
+            Problem::TooLong { max } => (ProblemCode::TooLong, None, Some(f64::from(*max))),
+            Problem::OutOfRange { min, max } => (ProblemCode::OutOfRange, Some(*min), Some(*max)),
+            Problem::EmailTaken => (ProblemCode::EmailTaken, None, None),
+            Problem::WrongPassword => (ProblemCode::WrongPassword, None, None),
+            Problem::Mismatch => (ProblemCode::Mismatch, None, None),
+            Problem::SameAsCurrent => (ProblemCode::SameAsCurrent, None, None),
+            Problem::Other(_) => (ProblemCode::Other, None, None),
+        };
+        FieldError { problem: code, min, max, message: problem.to_string() }
+    }
+}
+
+impl From<FieldError> for Problem {
+    fn from(error: FieldError) -> Self {
+        let bound = |value: Option<f64>| value.unwrap_or_default() as u32;
+        match error.problem {
+            ProblemCode::Required => Problem::Required,
+            ProblemCode::InvalidEmail => Problem::InvalidEmail,
+            ProblemCode::TooShort => Problem::TooShort { min: bound(error.min) },
+            ProblemCode::TooLong => Problem::TooLong { max: bound(error.max) },
+            ProblemCode::OutOfRange => Problem::OutOfRange {
+                min: error.min.unwrap_or_default(),
+                max: error.max.unwrap_or_default(),
+            },
+            ProblemCode::EmailTaken => Problem::EmailTaken,
+            ProblemCode::WrongPassword => Problem::WrongPassword,
+            ProblemCode::Mismatch => Problem::Mismatch,
+            ProblemCode::SameAsCurrent => Problem::SameAsCurrent,
+            ProblemCode::Other => Problem::Other(error.message),
+        }
+    }
 }

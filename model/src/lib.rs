@@ -7,7 +7,7 @@ pub mod account;
 pub mod error;
 pub mod validate;
 
-pub use error::{ErrorBody, ErrorCode, FieldError, Problem};
+pub use error::{ErrorBody, ErrorCode, FieldError, Problem, ProblemCode};
 pub use validate::FieldErrors;
 
 /// A language the portal and its emails are available in.

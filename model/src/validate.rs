@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::{FieldError, Problem};
+use crate::{ErrorBody, FieldError, Problem};
 
 /// Field errors collected while validating a request, by field name.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct FieldErrors(pub BTreeMap<String, FieldError>);
+pub struct FieldErrors(pub BTreeMap<String, Problem>);
 
 impl FieldErrors {
     pub fn new() -> Self {
@@ -15,7 +15,7 @@ impl FieldErrors {
 
     /// Records `problem` for `field` unless the field already has one (the first wins).
     pub fn add(&mut self, field: &str, problem: Problem) {
-        self.0.entry(field.to_owned()).or_insert_with(|| problem.into());
+        self.0.entry(field.to_owned()).or_insert(problem);
     }
 
     /// Records the error of `result`, if any, for `field`.
@@ -35,7 +35,17 @@ impl FieldErrors {
 
     /// The problem recorded for `field`.
     pub fn get(&self, field: &str) -> Option<&Problem> {
-        self.0.get(field).map(|e| &e.problem)
+        self.0.get(field)
+    }
+
+    /// The field errors as sent, with their English messages.
+    pub fn to_wire(&self) -> BTreeMap<String, FieldError> {
+        self.0.iter().map(|(field, problem)| (field.clone(), problem.into())).collect()
+    }
+
+    /// The field errors of an error answer.
+    pub fn from_body(body: &ErrorBody) -> FieldErrors {
+        FieldErrors(body.fields.iter().map(|(field, error)| (field.clone(), error.clone().into())).collect())
     }
 
     /// `Ok(())` when nothing was recorded.

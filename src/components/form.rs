@@ -3,6 +3,7 @@
 //! Input is checked with the same rules as the server before anything is sent.
 
 use std::future::Future;
+use std::pin::Pin;
 
 use charge_model::FieldErrors;
 use leptos::html;
@@ -11,7 +12,7 @@ use leptos::task::spawn_local;
 
 use crate::api::ApiError;
 use crate::i18n::{I18n, tr, use_i18n};
-use crate::session::{Session, use_session};
+use crate::session::Session;
 
 /// State of one form.
 #[derive(Clone, Copy)]
@@ -22,7 +23,8 @@ pub struct Form {
     pending: RwSignal<bool>,
     node: NodeRef<html::Form>,
     i18n: I18n,
-    session: Session,
+    /// The app's session, to notice one that ended; the public pages have none.
+    session: Option<Session>,
 }
 
 impl Form {
@@ -35,7 +37,7 @@ impl Form {
             pending: RwSignal::new(false),
             node: NodeRef::new(),
             i18n: use_i18n(),
-            session: use_session(),
+            session: use_context::<Session>(),
         }
     }
 
@@ -47,7 +49,7 @@ impl Form {
     /// The translated error of `field`, if any.
     pub fn field_error(&self, field: &'static str) -> Signal<Option<String>> {
         let (fields, i18n) = (self.fields, self.i18n);
-        Signal::derive(move || fields.with(|f| f.0.get(field).map(|e| i18n.problem(&e.problem, &e.message))))
+        Signal::derive(move || fields.with(|f| f.get(field).map(|problem| i18n.problem(problem))))
     }
 
     /// The translated error that is not about one field.
@@ -87,23 +89,27 @@ impl Form {
         T: 'static,
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
-        if self.pending.get_untracked() {
-            return;
-        }
         if let Err(errors) = checked {
             self.show_field_errors(errors);
+            return;
+        }
+        self.run(Box::pin(async move { call().await.map(done) }));
+    }
+
+    /// The part of [`Form::submit`] that does not depend on the call's type (compiled once).
+    fn run(&self, call: Pin<Box<dyn Future<Output = Result<(), ApiError>>>>) {
+        if self.pending.get_untracked() {
             return;
         }
         let form = *self;
         form.pending.set(true);
         spawn_local(async move {
-            let result = call().await;
+            let result = call.await;
             form.pending.set(false);
             match result {
-                Ok(value) => {
+                Ok(()) => {
                     form.fields.set(FieldErrors::new());
                     form.error.set(None);
-                    done(value);
                 }
                 Err(error) => form.show(error),
             }
@@ -111,10 +117,12 @@ impl Form {
     }
 
     fn show(&self, error: ApiError) {
-        self.session.notice(&error);
+        if let Some(session) = self.session {
+            session.notice(&error);
+        }
         match &error {
             ApiError::Status { body, .. } if !body.fields.is_empty() => {
-                self.fields.set(FieldErrors(body.fields.clone()));
+                self.fields.set(FieldErrors::from_body(body));
                 self.error.set(None);
                 self.focus_first_invalid();
             }

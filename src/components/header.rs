@@ -3,11 +3,8 @@
 use charge_model::Language;
 use leptos::ev;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api;
 use crate::i18n::{tr, use_i18n};
-use crate::session::use_session;
 
 /// The header; `nav` is the main navigation and `children` go at its end (user menu, login links).
 #[component]
@@ -44,23 +41,13 @@ pub fn LoggedOutLinks() -> impl IntoView {
     }
 }
 
-/// Switches the portal's language; for a logged-in user the choice is saved in the profile.
+/// Switches the portal's language (the app also saves it in a logged-in user's profile).
 #[component]
 fn LanguagePicker() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let on_change = move |ev: ev::Event| {
-        let Some(language) = Language::from_tag(&event_target_value(&ev)) else { return };
-        i18n.set_language(language);
-        if let Some(account) = session.account() {
-            let mut profile = account.profile.clone();
-            profile.language = language;
-            spawn_local(async move {
-                match api::update_profile(&profile).await {
-                    Ok(account) => session.logged_in(account),
-                    Err(error) => session.notice(&error),
-                }
-            });
+        if let Some(language) = Language::from_tag(&event_target_value(&ev)) {
+            i18n.set_language(language);
         }
     };
     view! {

@@ -3,5 +3,6 @@
 pub mod auth_card;
 pub mod form;
 pub mod header;
+pub mod require_login;
 pub mod title;
 pub mod user_menu;

@@ -49,19 +49,19 @@ impl I18n {
     }
 
     /// The message for a field's problem.
-    pub fn problem(&self, problem: &Problem, server_message: &str) -> String {
+    pub fn problem(&self, problem: &Problem) -> String {
         let t = self.t();
         match problem {
             Problem::Required => t.problem_required.to_owned(),
             Problem::InvalidEmail => t.problem_invalid_email.to_owned(),
             Problem::TooShort { min } => (t.problem_too_short)(*min),
             Problem::TooLong { max } => (t.problem_too_long)(*max),
-            Problem::OutOfRange { min, max } => (t.problem_out_of_range)(*min, *max),
+            Problem::OutOfRange { min, max } => (t.problem_out_of_range)(&number(*min), &number(*max)),
             Problem::EmailTaken => t.problem_email_taken.to_owned(),
             Problem::WrongPassword => t.problem_wrong_password.to_owned(),
             Problem::Mismatch => t.problem_mismatch.to_owned(),
             Problem::SameAsCurrent => t.problem_same_as_current.to_owned(),
-            Problem::Other => server_message.to_owned(),
+            Problem::Other(message) => message.clone(),
         }
     }
 
@@ -84,6 +84,11 @@ impl I18n {
             },
         }
     }
+}
+
+/// A number as JavaScript writes it ("6", "77.4"), without Rust's float formatting code.
+fn number(value: f64) -> String {
+    js_sys::Number::from(value).to_string_with_radix(10).map(String::from).unwrap_or_default()
 }
 
 /// The texts of `language`.
@@ -246,7 +251,7 @@ pub struct Texts {
     pub problem_invalid_email: &'static str,
     pub problem_too_short: fn(u32) -> String,
     pub problem_too_long: fn(u32) -> String,
-    pub problem_out_of_range: fn(f64, f64) -> String,
+    pub problem_out_of_range: fn(&str, &str) -> String,
     pub problem_email_taken: &'static str,
     pub problem_wrong_password: &'static str,
     pub problem_mismatch: &'static str,

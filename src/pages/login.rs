@@ -10,12 +10,10 @@ use crate::components::form::{Form, FormError, Notice, SubmitButton, TextField};
 use crate::components::title::use_title;
 use crate::i18n::{tr, use_i18n};
 use crate::nav;
-use crate::session::use_session;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     use_title(tr(|t| t.login_title));
 
     let form = Form::new("login");
@@ -24,10 +22,11 @@ pub fn LoginPage() -> impl IntoView {
     let show_password = RwSignal::new(false);
     let resent = RwSignal::new(None::<String>);
 
-    // Logged in (now, or already when the page opened): go where the user was heading.
-    Effect::new(move |_| {
-        if session.is_logged_in() == Some(true) {
-            nav::go(&nav::safe_next(nav::query("next").as_deref()));
+    let go_on = || nav::go(&nav::safe_next(nav::query("next").as_deref()));
+    // Already logged in: go where the user was heading.
+    spawn_local(async move {
+        if matches!(api::is_logged_in().await, Ok(true)) {
+            go_on();
         }
     });
 
@@ -39,7 +38,7 @@ pub fn LoginPage() -> impl IntoView {
         form.submit(
             checked,
             move || async move { api::login(&request).await },
-            move |account| session.logged_in(account),
+            move |()| go_on(),
         );
     };
     let unconfirmed = move || {
@@ -56,7 +55,7 @@ pub fn LoginPage() -> impl IntoView {
 
     view! {
         <AuthCard title=tr(|t| t.login_title) intro=tr(|t| t.login_intro)>
-            <Show when=move || session.ended()>
+            <Show when=move || nav::query("ended").is_some()>
                 <p class="banner warning" role="status">{tr(|t| t.session_ended)}</p>
             </Show>
             <form node_ref=form.node() on:submit=on_submit novalidate>

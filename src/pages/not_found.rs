@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::title::use_title;
 use crate::i18n::tr;
@@ -11,7 +10,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <div class="page narrow">
             <h1>{tr(|t| t.not_found_title)}</h1>
             <p>{tr(|t| t.not_found_body)}</p>
-            <A href="/">{tr(|t| t.go_home)}</A>
+            <a href="/">{tr(|t| t.go_home)}</a>
         </div>
     }
 }

@@ -237,7 +237,7 @@ async fn login_sets_a_strict_httponly_expiring_cookie() {
     assert!(cookie.contains("Max-Age=86400"), "{cookie}");
     let account: serde_json::Value = response.json().await.unwrap();
     assert_eq!(account["email"], "ana@example.com");
-    assert_eq!(account["name"], "Test User");
+    assert_eq!(account["profile"]["name"], "Test User");
 }
 
 #[tokio::test]

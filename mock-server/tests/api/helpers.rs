@@ -52,6 +52,13 @@ fn write_fake_dist(dist: &Path) {
     std::fs::write(dist.join("app-0123456789abcdef.js"), "export default function init() {}\n".repeat(50))
         .unwrap();
     std::fs::write(dist.join("config.json"), r#"{"api_base": ""}"#).unwrap();
+    std::fs::create_dir_all(dist.join("public")).unwrap();
+    std::fs::write(
+        dist.join("public/index.html"),
+        "<!doctype html><html><head><script type=\"module\">import init from '/public/public-0123456789abcdef.js'; init();</script>\
+         </head><body>public bundle</body></html>",
+    )
+    .unwrap();
 }
 
 impl TestApp {

@@ -26,7 +26,7 @@ async fn a_profile_update_is_stored() {
     assert_eq!(response.status(), StatusCode::OK);
     let account: Value = app.get("/api/account").await.json().await.unwrap();
     for (key, value) in full_profile().as_object().unwrap() {
-        assert_eq!(&account[key], value, "{key}");
+        assert_eq!(&account["profile"][key], value, "{key}");
     }
     assert_eq!(account["email"], "ana@example.com");
 }

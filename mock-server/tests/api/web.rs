@@ -4,15 +4,49 @@ use reqwest::StatusCode;
 
 use crate::helpers::spawn_app;
 
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
 #[tokio::test]
-async fn client_side_routes_get_the_portal() {
+async fn logged_out_pages_get_the_small_public_bundle() {
     let app = spawn_app().await;
-    for path in ["/", "/login", "/profile", "/reset-password?token=x"] {
-        let response = app.get(path).await;
+    for path in ["/login", "/register", "/check-email?email=a%40b.es", "/confirm?token=x", "/forgot-password", "/reset-password?token=x"] {
+        let response = no_redirects().get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
-        assert!(response.text().await.unwrap().contains("<script type=\"module\">"), "{path}");
+        assert!(response.text().await.unwrap().contains("public bundle"), "{path}");
     }
+}
+
+#[tokio::test]
+async fn app_pages_without_a_session_cookie_go_straight_to_login() {
+    let app = spawn_app().await;
+    let cases = [("/", "/login"), ("/profile", "/login?next=%2Fprofile"), ("/chargers/7?tab=a", "/login?next=%2Fchargers%2F7%3Ftab%3Da")];
+    for (path, login) in cases {
+        let response = no_redirects().get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(response.headers()["location"], login, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn app_pages_with_a_session_cookie_get_the_app_bundle() {
+    let app = spawn_app().await;
+    for path in ["/", "/profile", "/chargers/7"] {
+        // The app itself checks whether the session is still valid.
+        let response = no_redirects().get(app.url(path)).header("cookie", "cp_session=anything").send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("/app-0123456789abcdef.js") && !body.contains("public bundle"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn assets_are_not_redirected() {
+    let app = spawn_app().await;
+    assert_eq!(no_redirects().get(app.url("/config.json")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(no_redirects().get(app.url("/app-0123456789abcdef.js")).send().await.unwrap().status(), StatusCode::OK);
 }
 
 #[tokio::test]
@@ -39,6 +73,7 @@ async fn security_headers_are_sent_and_the_loader_script_is_allowed_by_hash() {
     let headers = response.headers();
     let csp = headers["content-security-policy"].to_str().unwrap();
     assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+    assert_eq!(csp.matches("'sha256-").count(), 2, "both bundles' loaders: {csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     assert!(!csp.contains("'unsafe-eval'"), "{csp}");
     assert_eq!(headers["x-frame-options"], "DENY");

@@ -1,0 +1,87 @@
+// Prints Charge Portal's performance figures. Run through `./tasks.sh bench`, which builds the
+// release portal and server first. Figures, not pass/fail: targets are in the README.
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { chromium } from 'playwright';
+
+const server = process.env.E2E_SERVER;
+const dist = process.env.DIST;
+const port = Number(process.env.BENCH_PORT ?? 8282);
+const base = `http://127.0.0.1:${port}`;
+const LOADS = 7;
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+
+async function startServer() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charge-portal-bench-'));
+  const child = spawn(server, ['--addr', `127.0.0.1:${port}`, '--database', path.join(dir, 'bench.sqlite'), '--dist', dist],
+    { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(`${base}/api/auth/session`)).ok) return child; } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error('the mock server did not start');
+}
+
+/** Everything the login page downloads, with its gzip -9 size. */
+async function loginPageWeight(browser) {
+  const page = await browser.newPage();
+  const files = [];
+  page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (url.origin !== base) return;
+    try {
+      const body = await response.body();
+      files.push({ path: url.pathname, raw: body.length, gzip: zlib.gzipSync(body, { level: 9 }).length });
+    } catch {}
+  });
+  await page.goto(`${base}/login`);
+  await page.getByRole('button', { name: 'Log in' }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.close();
+  return files;
+}
+
+/** Time from navigation start to the login form on screen, over fresh browser contexts. */
+async function firstRender(browser, url, ready) {
+  const times = [];
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.locator(ready).first().waitFor();
+    times.push(await page.evaluate((selector) => new Promise((resolve) => {
+      // The first frame painted with the element present.
+      requestAnimationFrame(() => resolve(document.querySelector(selector) ? performance.now() : NaN));
+    }), ready));
+    await context.close();
+  }
+  return times;
+}
+
+const child = await startServer();
+try {
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const files = await loginPageWeight(browser);
+  console.log('\nLogin page: what it downloads (gzip -9)');
+  for (const f of files.sort((a, b) => b.gzip - a.gzip)) {
+    console.log(`  ${f.path.padEnd(48)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzip).padStart(10)} gzip`);
+  }
+  const assets = files.filter((f) => /\.(wasm|js|css)$/.test(f.path));
+  const total = (list) => list.reduce((sum, f) => sum + f.gzip, 0);
+  console.log(`  wasm + js + css: ${kb(total(assets))} gzip   (everything: ${kb(total(files))})   target ≤ 120 KB`);
+
+  const times = await firstRender(browser, `${base}/login`, 'form button[type=submit]');
+  console.log(`\nLogin page first render over ${LOADS} cold loads: median ${median(times).toFixed(0)} ms ` +
+    `(min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})   target ≤ 250 ms`);
+  await browser.close();
+} finally {
+  child.kill();
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Charge Portal's task runner. Every task sets up what it needs first (idempotently:
+# a warm machine skips what is already installed).
+#
+#   ./tasks.sh serve   build the portal (release) and run it with the mock server
+#   ./tasks.sh test    fmt, clippy, Rust tests, then Playwright against the release build
+#   ./tasks.sh dev     mock server + `trunk serve` with live reload (development loop)
+#   ./tasks.sh bench   print the performance figures (bundle sizes, first render, …)
+#   ./tasks.sh setup   only install the tools
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+TRUNK_VERSION="0.21.14"
+# Must equal the wasm-bindgen version in Cargo.lock (and Trunk.toml).
+WASM_BINDGEN_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')"
+
+# Reuse one build directory across clones (CI runs in a fresh clone on a warm machine).
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/charge-portal/target}"
+export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+SERVER_DEBUG="$CARGO_TARGET_DIR/debug/charge-mock-server"
+SERVER_RELEASE="$CARGO_TARGET_DIR/release/charge-mock-server"
+
+log() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+setup() {
+  log "Rust toolchain and wasm target"
+  rustup show active-toolchain >/dev/null
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+  if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+    log "Installing trunk $TRUNK_VERSION (about 15 minutes on a cold machine)"
+    cargo install trunk --version "$TRUNK_VERSION" --locked
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    log "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 11 minutes on a cold machine)"
+    # Not --locked: one of its locked dependency versions is missing from the registry mirror.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+
+  log "npm packages (wasm-opt from binaryen, Playwright, axe)"
+  npm_ci tools
+  npm_ci end2end
+
+  if [ ! -x /usr/bin/chromium ]; then
+    log "Installing Debian's Chromium for the browser tests"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+  fi
+}
+
+# `npm ci` unless node_modules was installed from this very lockfile.
+npm_ci() {
+  local dir="$1" stamp="$1/node_modules/.lockfile.sha256"
+  local want
+  want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" >"$stamp"
+  fi
+}
+
+build_portal() {
+  log "Building the portal (release): the app bundle, then the public bundle into dist/public"
+  trunk build --release
+  trunk build public.html --release --dist dist/public --public-url /public/
+}
+
+serve() {
+  setup
+  build_portal
+  log "Building the mock server (release)"
+  cargo build --release -p charge-mock-server
+  log "Starting Charge Portal on http://${CP_ADDR:-127.0.0.1:8080} (database: ${CP_DATABASE:-charge-portal.sqlite})"
+  exec "$SERVER_RELEASE" --dist "$ROOT/dist" "$@"
+}
+
+dev() {
+  setup
+  cargo build -p charge-mock-server
+  log "Mock server on http://127.0.0.1:8080 (API), portal with live reload on http://127.0.0.1:8081"
+  "$SERVER_DEBUG" --addr 127.0.0.1:8080 --public-url http://127.0.0.1:8081 --dist "$ROOT/dist" &
+  local server=$!
+  trap 'kill $server 2>/dev/null' EXIT
+  trunk serve --port 8081 --address 127.0.0.1
+}
+
+test_all() {
+  setup
+  log "cargo fmt --check"
+  cargo fmt --all --check
+  log "cargo clippy"
+  cargo clippy --workspace --all-targets -- -D warnings
+  cargo clippy --target wasm32-unknown-unknown -p charge-portal --all-targets -- -D warnings
+  log "cargo test"
+  cargo test --workspace
+  cargo build -p charge-mock-server
+  build_portal
+  log "Playwright (release build, real mock server, fresh database)"
+  (cd end2end && E2E_SERVER="$SERVER_DEBUG" npx playwright test)
+  log "All tests passed"
+}
+
+bench() {
+  setup
+  build_portal
+  cargo build --release -p charge-mock-server
+  (cd end2end && E2E_SERVER="$SERVER_RELEASE" DIST="$ROOT/dist" node bench/run.mjs)
+}
+
+case "${1:-}" in
+  setup) setup ;;
+  serve) shift; serve "$@" ;;
+  dev) dev ;;
+  test) test_all ;;
+  bench) bench ;;
+  *)
+    sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac
