@@ -15,7 +15,8 @@ use crate::pages::register::RegisterPage;
 use crate::pages::reset_password::ResetPasswordPage;
 
 /// The paths this bundle serves; the server sends it for exactly these.
-pub const PATHS: [&str; 6] = ["/login", "/register", "/check-email", "/confirm", "/forgot-password", "/reset-password"];
+pub const PATHS: [&str; 6] =
+    ["/login", "/register", "/check-email", "/confirm", "/forgot-password", "/reset-password"];
 
 #[component]
 pub fn PublicApp() -> impl IntoView {

@@ -155,9 +155,7 @@ fn data_error(error: &axum::extract::rejection::JsonDataError) -> ApiError {
     // "missing field `password` at line 1 column 20"
     let (field, problem) = match detail.strip_prefix("missing field `").and_then(|rest| rest.split_once('`'))
     {
-        Some((name, _)) if path == "." => {
-            (name.to_owned(), Problem::Required)
-        }
+        Some((name, _)) if path == "." => (name.to_owned(), Problem::Required),
         // Not about a named field (the body is an array, a string…).
         _ if path == "." || path.starts_with('[') => {
             return ApiError::BadRequest(

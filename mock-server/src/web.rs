@@ -7,8 +7,8 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use base64::Engine as _;
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest as _, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 

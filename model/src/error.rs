@@ -139,10 +139,9 @@ impl From<FieldError> for Problem {
             ProblemCode::InvalidEmail => Problem::InvalidEmail,
             ProblemCode::TooShort => Problem::TooShort { min: bound(error.min) },
             ProblemCode::TooLong => Problem::TooLong { max: bound(error.max) },
-            ProblemCode::OutOfRange => Problem::OutOfRange {
-                min: error.min.unwrap_or_default(),
-                max: error.max.unwrap_or_default(),
-            },
+            ProblemCode::OutOfRange => {
+                Problem::OutOfRange { min: error.min.unwrap_or_default(), max: error.max.unwrap_or_default() }
+            }
             ProblemCode::EmailTaken => Problem::EmailTaken,
             ProblemCode::WrongPassword => Problem::WrongPassword,
             ProblemCode::Mismatch => Problem::Mismatch,

@@ -13,8 +13,11 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
         Some(true) => children().into_any(),
         Some(false) => {
             let here = nav::here();
-            let mut login =
-                if here == "/" { "/login?".to_owned() } else { format!("/login?next={}&", nav::encode(&here)) };
+            let mut login = if here == "/" {
+                "/login?".to_owned()
+            } else {
+                format!("/login?next={}&", nav::encode(&here))
+            };
             if session.ended() {
                 login.push_str("ended=1");
             }

@@ -35,11 +35,7 @@ pub fn LoginPage() -> impl IntoView {
         resent.set(None);
         let request = LoginRequest { email: email.get_untracked(), password: password.get_untracked() };
         let checked = request.validate().map(|_| ());
-        form.submit(
-            checked,
-            move || async move { api::login(&request).await },
-            move |()| go_on(),
-        );
+        form.submit(checked, move || async move { api::login(&request).await }, move |()| go_on());
     };
     let unconfirmed = move || {
         form.api_error().with(|e| e.as_ref().and_then(|e| e.code()) == Some(ErrorCode::EmailNotConfirmed))

@@ -11,7 +11,14 @@ fn no_redirects() -> reqwest::Client {
 #[tokio::test]
 async fn logged_out_pages_get_the_small_public_bundle() {
     let app = spawn_app().await;
-    for path in ["/login", "/register", "/check-email?email=a%40b.es", "/confirm?token=x", "/forgot-password", "/reset-password?token=x"] {
+    for path in [
+        "/login",
+        "/register",
+        "/check-email?email=a%40b.es",
+        "/confirm?token=x",
+        "/forgot-password",
+        "/reset-password?token=x",
+    ] {
         let response = no_redirects().get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
@@ -22,7 +29,11 @@ async fn logged_out_pages_get_the_small_public_bundle() {
 #[tokio::test]
 async fn app_pages_without_a_session_cookie_go_straight_to_login() {
     let app = spawn_app().await;
-    let cases = [("/", "/login"), ("/profile", "/login?next=%2Fprofile"), ("/chargers/7?tab=a", "/login?next=%2Fchargers%2F7%3Ftab%3Da")];
+    let cases = [
+        ("/", "/login"),
+        ("/profile", "/login?next=%2Fprofile"),
+        ("/chargers/7?tab=a", "/login?next=%2Fchargers%2F7%3Ftab%3Da"),
+    ];
     for (path, login) in cases {
         let response = no_redirects().get(app.url(path)).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "{path}");
@@ -35,7 +46,8 @@ async fn app_pages_with_a_session_cookie_get_the_app_bundle() {
     let app = spawn_app().await;
     for path in ["/", "/profile", "/chargers/7"] {
         // The app itself checks whether the session is still valid.
-        let response = no_redirects().get(app.url(path)).header("cookie", "cp_session=anything").send().await.unwrap();
+        let response =
+            no_redirects().get(app.url(path)).header("cookie", "cp_session=anything").send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK, "{path}");
         let body = response.text().await.unwrap();
         assert!(body.contains("/app-0123456789abcdef.js") && !body.contains("public bundle"), "{path}");
@@ -46,7 +58,10 @@ async fn app_pages_with_a_session_cookie_get_the_app_bundle() {
 async fn assets_are_not_redirected() {
     let app = spawn_app().await;
     assert_eq!(no_redirects().get(app.url("/config.json")).send().await.unwrap().status(), StatusCode::OK);
-    assert_eq!(no_redirects().get(app.url("/app-0123456789abcdef.js")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        no_redirects().get(app.url("/app-0123456789abcdef.js")).send().await.unwrap().status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
