@@ -70,6 +70,7 @@ build_portal() {
   log "Building the portal (release): the app bundle, then the public bundle into dist/public"
   trunk build --release
   trunk build public.html --release --dist dist/public --public-url /public/
+  node tools/precompress.mjs dist
 }
 
 serve() {

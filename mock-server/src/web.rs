@@ -23,12 +23,16 @@ pub fn portal(dist: &Path) -> Router {
     let public_index = Some(dist.join("public/index.html"))
         .filter(|index| index.exists())
         .unwrap_or_else(|| dist.join("index.html"));
+    // The build writes `.br` and `.gz` beside each file: sent as they are, they cost no
+    // compression per request (the compression layer handles files without them).
+    let file = |path: &Path| ServeFile::new(path).precompressed_br().precompressed_gzip();
     let mut router = Router::new();
     for page in PUBLIC_PAGES {
-        router = router.route_service(page, ServeFile::new(&public_index));
+        router = router.route_service(page, file(&public_index));
     }
+    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
     router
-        .fallback_service(ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html"))))
+        .fallback_service(files.fallback(file(&dist.join("index.html"))))
         .layer(middleware::from_fn(send_visitors_to_login))
 }
 

@@ -97,6 +97,25 @@ async fn security_headers_are_sent_and_the_loader_script_is_allowed_by_hash() {
 }
 
 #[tokio::test]
+async fn precompressed_files_are_sent_as_they_are() {
+    let app = spawn_app().await;
+    let dist = &app.state.config.dist;
+    std::fs::write(dist.join("app-0123456789abcdef.js.br"), b"already brotli").unwrap();
+
+    let response = app
+        .client
+        .get(app.url("/app-0123456789abcdef.js"))
+        .header("accept-encoding", "br, gzip")
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.headers()["content-encoding"], "br");
+    assert_eq!(response.headers()["content-type"], "text/javascript");
+    assert_eq!(response.bytes().await.unwrap().as_ref(), b"already brotli");
+}
+
+#[tokio::test]
 async fn api_answers_are_not_cached() {
     let app = spawn_app().await;
     assert_eq!(app.get("/api/account").await.headers()["cache-control"], "no-store");
