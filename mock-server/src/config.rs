@@ -52,6 +52,18 @@ pub struct Config {
     /// Window of the failed-login throttle, in seconds.
     #[arg(long, env = "CP_LOGIN_WINDOW_SECS", default_value_t = 15 * 60)]
     pub login_window_secs: u64,
+
+    /// Simulated batteries fill, and cars come and go, this many times faster (lively demos).
+    #[arg(long, env = "CP_TIME_SCALE", default_value_t = 1.0)]
+    pub time_scale: f64,
+
+    /// Let simulated cars arrive and leave, and connections drop, by themselves.
+    #[arg(long, env = "CP_SIM_RANDOM_EVENTS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub sim_random_events: bool,
+
+    /// Seed of the simulator's random generator, for reproducible runs.
+    #[arg(long, env = "CP_SIM_SEED")]
+    pub sim_seed: Option<u64>,
 }
 
 impl Config {
@@ -69,6 +81,9 @@ impl Config {
             session_hours: 24,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
+            time_scale: 1.0,
+            sim_random_events: false,
+            sim_seed: Some(7),
         }
     }
 
@@ -77,6 +92,15 @@ impl Config {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.addr),
+        }
+    }
+
+    pub fn simulator(&self) -> crate::simulator::SimOptions {
+        crate::simulator::SimOptions {
+            time_scale: self.time_scale.clamp(0.01, 10_000.0),
+            random_events: self.sim_random_events,
+            seed: self.sim_seed,
+            tick: Duration::from_secs(1),
         }
     }
 

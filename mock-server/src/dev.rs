@@ -1,6 +1,8 @@
 //! Development-only endpoints (on by default in the mock server; `--dev-endpoints false` removes them).
 
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use charge_model::charger::{ChargerId, ChargerModel};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -8,10 +10,101 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::error::{ApiJson, ApiResult};
+use crate::error::{ApiJson, ApiPath, ApiResult};
+use crate::simulator::{Car, TickOutcome, catalogue};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(outbox))
+    OpenApiRouter::new()
+        .routes(routes!(outbox))
+        .routes(routes!(unpaired_chargers))
+        .routes(routes!(car))
+        .routes(routes!(connection))
+}
+
+/// A charger nobody has paired yet.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct UnpairedCharger {
+    pub id: ChargerId,
+    pub model: ChargerModel,
+    /// The connector of a multi-socket unit (1 for single-socket models).
+    pub connector: i64,
+}
+
+/// Some charger IDs nobody has paired, of every model, to try pairing.
+#[utoipa::path(get, path = "/api/dev/chargers/unpaired", tag = "dev",
+    responses((status = 200, body = Vec<UnpairedCharger>)))]
+pub async fn unpaired_chargers(State(state): State<AppState>) -> ApiResult<ApiJson<Vec<UnpairedCharger>>> {
+    let found = state.db.run(|conn| Ok(catalogue::unpaired(conn, 25)?)).await?;
+    Ok(ApiJson(
+        found.into_iter().map(|(id, model, connector)| UnpairedCharger { id, model, connector }).collect(),
+    ))
+}
+
+/// Plugs a car in (`plugged: true`, with optional characteristics) or unplugs it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct CarRequest {
+    pub plugged: bool,
+    /// Most current the car accepts per phase (A); default 32.
+    pub max_current_a: Option<f64>,
+    /// Phases the car charges on; default 1.
+    pub phases: Option<u8>,
+    /// Battery capacity (kWh); default 77.
+    pub capacity_kwh: Option<f64>,
+    /// State of charge when plugged in, 0 to 1; default 0.3.
+    pub soc: Option<f64>,
+    /// Where the car stops charging, 0 to 1; default 1.
+    pub target_soc: Option<f64>,
+}
+
+#[utoipa::path(post, path = "/api/dev/chargers/{id}/car", tag = "dev",
+    params(("id" = String, Path, description = "A paired charger's ID")),
+    request_body = CarRequest,
+    responses((status = 204), (status = 404, body = charge_model::ErrorBody)))]
+pub async fn car(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<CarRequest>,
+) -> ApiResult<StatusCode> {
+    let id = ChargerId::parse(&id).map_err(|_| crate::chargers::access::not_found())?;
+    if request.plugged {
+        let car = Car {
+            max_current_a: request.max_current_a.unwrap_or(32.0).clamp(6.0, 80.0),
+            phases: request.phases.unwrap_or(1).clamp(1, 3),
+            capacity_wh: request.capacity_kwh.unwrap_or(77.0).clamp(1.0, 300.0) * 1000.0,
+            soc: request.soc.unwrap_or(0.3).clamp(0.0, 1.0),
+            target_soc: request.target_soc.unwrap_or(1.0).clamp(0.0, 1.0),
+        };
+        if !state.simulator.plug_car(&id, Some(car)) {
+            return Err(crate::chargers::access::not_found());
+        }
+    } else if let Some(finished) = state.simulator.unplug_car(&id) {
+        crate::simulator::record(&state.db, TickOutcome { finished: vec![finished], firmware: vec![] })
+            .await?;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Cuts or restores a charger's connection to the cloud.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ConnectionRequest {
+    pub online: bool,
+}
+
+#[utoipa::path(post, path = "/api/dev/chargers/{id}/connection", tag = "dev",
+    params(("id" = String, Path, description = "A paired charger's ID")),
+    request_body = ConnectionRequest,
+    responses((status = 204), (status = 404, body = charge_model::ErrorBody)))]
+pub async fn connection(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<ConnectionRequest>,
+) -> ApiResult<StatusCode> {
+    let id = ChargerId::parse(&id).map_err(|_| crate::chargers::access::not_found())?;
+    state
+        .simulator
+        .update(&id, |c| c.connected = request.online)
+        .ok_or_else(crate::chargers::access::not_found)?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// An email in the development outbox.

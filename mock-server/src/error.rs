@@ -1,8 +1,8 @@
 //! The server's one error type and the JSON extractor that reports rejections with it.
 
 use axum::Json;
-use axum::extract::FromRequest;
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use charge_model::{ErrorBody, ErrorCode, FieldErrors, Problem};
@@ -35,6 +35,9 @@ pub enum ApiError {
     NotFound(String),
     #[error("{0}")]
     Conflict(String),
+    /// A conflict about particular fields (already registered, already paired…).
+    #[error("This is already registered.")]
+    Taken(FieldErrors),
     #[error("Too many attempts. Try again in {retry_after_secs} seconds.")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("This method is not allowed here.")]
@@ -60,7 +63,7 @@ impl ApiError {
             ApiError::Unauthenticated | ApiError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             ApiError::EmailNotConfirmed | ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::EmailTaken | ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::EmailTaken | ApiError::Conflict(_) | ApiError::Taken(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -79,7 +82,7 @@ impl ApiError {
             ApiError::InvalidToken => ErrorCode::InvalidToken,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::NotFound(_) => ErrorCode::NotFound,
-            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::Conflict(_) | ApiError::Taken(_) => ErrorCode::Conflict,
             ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -89,7 +92,7 @@ impl ApiError {
     /// The JSON body sent to the client; internal details never leave the server.
     pub fn body(&self) -> ErrorBody {
         let fields = match self {
-            ApiError::Validation(errors) => errors.to_wire(),
+            ApiError::Validation(errors) | ApiError::Taken(errors) => errors.to_wire(),
             ApiError::EmailTaken => {
                 [("email".to_owned(), charge_model::FieldError::from(&Problem::EmailTaken))].into()
             }
@@ -170,6 +173,28 @@ fn data_error(error: &axum::extract::rejection::JsonDataError) -> ApiError {
     };
     ApiError::Validation(FieldErrors([(field, problem)].into_iter().collect()))
 }
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        ApiError::NotFound("No such resource.".to_owned())
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::BadRequest(format!("Invalid query: {}", rejection.body_text()))
+    }
+}
+
+/// `Path` whose rejections are [`ApiError`]s (a malformed ID is a 404, like an unknown one).
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);
+
+/// `Query` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct ApiQuery<T>(pub T);
 
 /// `Json` whose rejections are [`ApiError`]s, so a malformed body gets the usual error shape.
 #[derive(Debug, FromRequest)]

@@ -3,13 +3,16 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod chargers;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod dev;
 pub mod error;
+pub mod events;
 pub mod mail;
 pub mod openapi;
+pub mod simulator;
 pub mod web;
 
 use std::sync::Arc;
@@ -41,28 +44,43 @@ pub struct AppState {
     pub clock: Clock,
     pub mailer: Arc<mail::Mailer>,
     pub throttle: Arc<auth::throttle::LoginThrottle>,
+    pub simulator: Arc<simulator::Simulator>,
 }
 
 impl AppState {
     /// Opens the database and prepares the services named in `config`.
     pub fn new(config: Config) -> anyhow::Result<AppState> {
         let db = Db::open(&config.database)?;
+        let clock = Clock::default();
+        let simulator = db.blocking(|conn| {
+            simulator::catalogue::ensure(conn)?;
+            simulator::Simulator::load(conn, config.simulator(), clock.clone())
+        })?;
         let mailer = mail::Mailer::new(&config.mail_from, config.smtp_url.as_deref())?;
         let throttle =
             auth::throttle::LoginThrottle::new(config.login_max_failures, config.login_window_secs);
         Ok(AppState {
             db,
             config: Arc::new(config),
-            clock: Clock::default(),
+            clock,
             mailer: Arc::new(mailer),
             throttle: Arc::new(throttle),
+            simulator: Arc::new(simulator),
         })
+    }
+
+    /// Starts the simulator's background task (needs a Tokio runtime).
+    pub fn start_background_tasks(&self) {
+        self.simulator.start(self.db.clone());
     }
 }
 
 /// The whole application: `/api` (documented at `/api/openapi.json`) and the portal's files.
 pub fn app(state: AppState) -> Router {
-    let mut api = OpenApiRouter::with_openapi(openapi::base()).merge(accounts::router());
+    let mut api = OpenApiRouter::with_openapi(openapi::base())
+        .merge(accounts::router())
+        .merge(chargers::router())
+        .routes(utoipa_axum::routes!(events::events));
     if state.config.dev_endpoints {
         api = api.merge(dev::router());
     }

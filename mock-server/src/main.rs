@@ -19,7 +19,18 @@ async fn main() -> anyhow::Result<()> {
         tracing::warn!(dist = %config.dist.display(), "no built portal here: only /api is served");
     }
     let state = AppState::new(config)?;
-    tracing::info!(database = %state.config.database.display(), "database ready");
+    tracing::info!(database = %state.config.database.display(), chargers = state.simulator.len(), "database ready");
+    let unpaired = state.db.blocking(|conn| charge_mock_server::simulator::catalogue::unpaired(conn, 2))?;
+    println!("Unpaired chargers you can add (more at GET /api/dev/chargers/unpaired):");
+    for (id, model, connector) in unpaired {
+        let socket = if model == charge_model::charger::ChargerModel::PolePro {
+            format!(", connector {connector}")
+        } else {
+            String::new()
+        };
+        println!("  {id}  {}{socket}", model.name());
+    }
+    state.start_background_tasks();
     println!("Charge Portal mock server listening on http://{address}");
     axum::serve(listener, app(state))
         .with_graceful_shutdown(async {

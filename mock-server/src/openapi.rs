@@ -15,6 +15,9 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "auth", description = "Registration, confirmation, login, password recovery"),
         (name = "account", description = "The logged-in user's own account"),
+        (name = "chargers", description = "Pairing, the list, details, settings and the live event stream"),
+        (name = "control", description = "Lock, pause, charging current and the charger's operations"),
+        (name = "cards", description = "RFID cards and e-Keys"),
         (name = "dev", description = "Development-only helpers of the mock server"),
     )
 )]

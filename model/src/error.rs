@@ -82,6 +82,15 @@ pub enum ProblemCode {
     WrongPassword,
     Mismatch,
     SameAsCurrent,
+    InvalidChargerId,
+    UnknownCharger,
+    ChargerTaken,
+    AlreadyYours,
+    MinAboveMax,
+    NotAPermutation,
+    InvalidWebSocketUrl,
+    InvalidCardCode,
+    DuplicateCard,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -108,6 +117,24 @@ pub enum Problem {
     Mismatch,
     #[error("Use a password different from the current one.")]
     SameAsCurrent,
+    #[error("The ID has 10 letters and digits, as on the label under S/N.")]
+    InvalidChargerId,
+    #[error("No charger with this ID. Check it against the label on the side of the charger.")]
+    UnknownCharger,
+    #[error("This charger is already registered. Ask its owner to share it with you.")]
+    ChargerTaken,
+    #[error("This charger is already in your list.")]
+    AlreadyYours,
+    #[error("The minimum cannot be above the maximum.")]
+    MinAboveMax,
+    #[error("Use each phase 1, 2 and 3 once.")]
+    NotAPermutation,
+    #[error("Enter a ws:// or wss:// address, like wss://csms.example.com/ocpp.")]
+    InvalidWebSocketUrl,
+    #[error("Enter the card code: 4 to 20 hexadecimal digits (0-9, A-F).")]
+    InvalidCardCode,
+    #[error("This card is already registered on this charger.")]
+    DuplicateCard,
     /// Anything else, described by its message (a type error in the request, a newer server).
     #[error("{0}")]
     Other(String),
@@ -125,6 +152,16 @@ impl From<&Problem> for FieldError {
             Problem::WrongPassword => (ProblemCode::WrongPassword, None, None),
             Problem::Mismatch => (ProblemCode::Mismatch, None, None),
             Problem::SameAsCurrent => (ProblemCode::SameAsCurrent, None, None),
+            Problem::InvalidChargerId => (ProblemCode::InvalidChargerId, None, None),
+            Problem::UnknownCharger => (ProblemCode::UnknownCharger, None, None),
+            Problem::ChargerTaken => (ProblemCode::ChargerTaken, None, None),
+            Problem::AlreadyYours => (ProblemCode::AlreadyYours, None, None),
+            Problem::MinAboveMax => (ProblemCode::MinAboveMax, None, None),
+            Problem::NotAPermutation => (ProblemCode::NotAPermutation, None, None),
+            Problem::InvalidWebSocketUrl => (ProblemCode::InvalidWebSocketUrl, None, None),
+            Problem::InvalidCardCode => (ProblemCode::InvalidCardCode, None, None),
+            Problem::DuplicateCard => (ProblemCode::DuplicateCard, None, None),
+
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
         FieldError { problem: code, min, max, message: problem.to_string() }
@@ -146,6 +183,16 @@ impl From<FieldError> for Problem {
             ProblemCode::WrongPassword => Problem::WrongPassword,
             ProblemCode::Mismatch => Problem::Mismatch,
             ProblemCode::SameAsCurrent => Problem::SameAsCurrent,
+            ProblemCode::InvalidChargerId => Problem::InvalidChargerId,
+            ProblemCode::UnknownCharger => Problem::UnknownCharger,
+            ProblemCode::ChargerTaken => Problem::ChargerTaken,
+            ProblemCode::AlreadyYours => Problem::AlreadyYours,
+            ProblemCode::MinAboveMax => Problem::MinAboveMax,
+            ProblemCode::NotAPermutation => Problem::NotAPermutation,
+            ProblemCode::InvalidWebSocketUrl => Problem::InvalidWebSocketUrl,
+            ProblemCode::InvalidCardCode => Problem::InvalidCardCode,
+            ProblemCode::DuplicateCard => Problem::DuplicateCard,
+
             ProblemCode::Other => Problem::Other(error.message),
         }
     }

@@ -4,6 +4,7 @@
 //! validate with the same code and give the same field-level messages.
 
 pub mod account;
+pub mod charger;
 pub mod error;
 pub mod validate;
 

@@ -61,6 +61,15 @@ impl I18n {
             Problem::WrongPassword => t.problem_wrong_password.to_owned(),
             Problem::Mismatch => t.problem_mismatch.to_owned(),
             Problem::SameAsCurrent => t.problem_same_as_current.to_owned(),
+            Problem::InvalidChargerId => t.problem_invalid_charger_id.to_owned(),
+            Problem::UnknownCharger => t.problem_unknown_charger.to_owned(),
+            Problem::ChargerTaken => t.problem_charger_taken.to_owned(),
+            Problem::AlreadyYours => t.problem_already_yours.to_owned(),
+            Problem::MinAboveMax => t.problem_min_above_max.to_owned(),
+            Problem::NotAPermutation => t.problem_not_a_permutation.to_owned(),
+            Problem::InvalidWebSocketUrl => t.problem_invalid_web_socket_url.to_owned(),
+            Problem::InvalidCardCode => t.problem_invalid_card_code.to_owned(),
+            Problem::DuplicateCard => t.problem_duplicate_card.to_owned(),
             Problem::Other(message) => message.clone(),
         }
     }
@@ -256,6 +265,15 @@ pub struct Texts {
     pub problem_wrong_password: &'static str,
     pub problem_mismatch: &'static str,
     pub problem_same_as_current: &'static str,
+    pub problem_invalid_charger_id: &'static str,
+    pub problem_unknown_charger: &'static str,
+    pub problem_charger_taken: &'static str,
+    pub problem_already_yours: &'static str,
+    pub problem_min_above_max: &'static str,
+    pub problem_not_a_permutation: &'static str,
+    pub problem_invalid_web_socket_url: &'static str,
+    pub problem_invalid_card_code: &'static str,
+    pub problem_duplicate_card: &'static str,
 
     // Errors
     pub error_network: &'static str,

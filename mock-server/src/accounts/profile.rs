@@ -90,6 +90,7 @@ pub async fn delete_account(
 ) -> ApiResult<(CookieJar, StatusCode)> {
     request.validate().map_err(ApiError::Validation)?;
     check_password(&state, user.id, request.password, "password").await?;
+    crate::chargers::release_owned(&state, user.id).await?;
     state.db.run(move |conn| store::delete_user(conn, user.id)).await?;
     Ok((jar.add(session::removal(&state)), StatusCode::NO_CONTENT))
 }

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use crate::error::ApiError;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("001_accounts.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("001_accounts.sql"), include_str!("002_chargers.sql")];
 
 /// A handle to the database, cheap to clone.
 #[derive(Clone)]
@@ -28,6 +28,12 @@ impl Db {
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
         Ok(Db { conn: Arc::new(Mutex::new(conn)) })
+    }
+
+    /// Runs `f` with the connection on the current thread (start-up, tests).
+    pub fn blocking<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
+        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut conn)
     }
 
     /// Runs `f` with the connection on a blocking thread.

@@ -116,6 +116,43 @@ impl TestApp {
         assert_eq!(self.login(email, PASSWORD).await.status(), StatusCode::OK);
     }
 
+    /// An ID nobody has paired yet, of `model` (`trydan`, `pole_pro`…).
+    pub async fn unpaired(&self, model: &str) -> String {
+        let list: Vec<Value> = self.get("/api/dev/chargers/unpaired").await.json().await.unwrap();
+        let found =
+            list.iter().find(|c| c["model"] == model).unwrap_or_else(|| panic!("no unpaired {model}"));
+        found["id"].as_str().unwrap().to_owned()
+    }
+
+    /// Pairs an unpaired charger of `model` to the logged-in user; returns its ID.
+    pub async fn paired(&self, model: &str, name: &str) -> String {
+        let id = self.unpaired(model).await;
+        let response = self.post("/api/chargers", json!({"id": id, "name": name})).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+        id
+    }
+
+    /// Plugs a single-phase car accepting 32 A into a charger.
+    pub async fn plug_car(&self, id: &str) {
+        let response = self.post(&format!("/api/dev/chargers/{id}/car"), json!({"plugged": true})).await;
+        assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    }
+
+    pub async fn put(&self, path: &str, body: Value) -> Response {
+        self.client.put(self.url(path)).json(&body).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client.delete(self.url(path)).send().await.expect("request")
+    }
+
+    /// The charger's detail as JSON.
+    pub async fn detail(&self, id: &str) -> Value {
+        let response = self.get(&format!("/api/chargers/{id}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
     /// Runs a query on the app's database.
     pub fn query<T>(&self, sql: &str, read: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>) -> T {
         let conn = rusqlite::Connection::open(&self.state.config.database).unwrap();

@@ -2,8 +2,11 @@
 //! with a fresh database and talks HTTP to it.
 
 mod accounts;
+mod chargers;
+mod control;
 mod errors;
 mod helpers;
+mod live;
 mod password_recovery;
 mod profile;
 mod web;

@@ -1,0 +1,161 @@
+//! Live control: lock, pause, charging current, and the charger's operations.
+
+use axum::extract::State;
+use charge_model::ErrorBody;
+use charge_model::charger::{ChargerStatus, IntensityRequest, LockRequest, PauseRequest, Role};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{access, store};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
+use crate::simulator::physics::{Operation as SimOperation, RESTART_SECS};
+
+/// Refuses commands to a charger that cannot be reached.
+fn online(state: &AppState, access: &access::Access) -> ApiResult<()> {
+    match state.simulator.status(&access.charger) {
+        Some(status) if status.online => Ok(()),
+        _ => Err(ApiError::Conflict("The charger is offline: try again when it is back online.".to_owned())),
+    }
+}
+
+fn live_status(state: &AppState, access: &access::Access) -> ApiResult<ApiJson<ChargerStatus>> {
+    state.simulator.status(&access.charger).map(ApiJson).ok_or_else(access::not_found)
+}
+
+/// Locks (nobody can charge, the owner included) or unlocks the charger.
+#[utoipa::path(put, path = "/api/chargers/{id}/lock", tag = "control",
+    params(("id" = String, Path, description = "The charger's ID")),
+    request_body = LockRequest,
+    responses((status = 200, body = ChargerStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Offline", body = ErrorBody)))]
+pub async fn lock(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<LockRequest>,
+) -> ApiResult<ApiJson<ChargerStatus>> {
+    let access = access::require(&state, &user, &id, Role::Editor).await?;
+    online(&state, &access)?;
+    let charger = access.charger.clone();
+    state.db.run(move |conn| store::set_flags(conn, &charger, store::Flag::Locked, request.locked)).await?;
+    state.simulator.update(&access.charger, |c| c.locked = request.locked);
+    live_status(&state, &access)
+}
+
+/// Pauses or resumes charging.
+#[utoipa::path(put, path = "/api/chargers/{id}/pause", tag = "control",
+    params(("id" = String, Path, description = "The charger's ID")),
+    request_body = PauseRequest,
+    responses((status = 200, body = ChargerStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Offline", body = ErrorBody)))]
+pub async fn pause(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<PauseRequest>,
+) -> ApiResult<ApiJson<ChargerStatus>> {
+    let access = access::require(&state, &user, &id, Role::Editor).await?;
+    online(&state, &access)?;
+    let charger = access.charger.clone();
+    state.db.run(move |conn| store::set_flags(conn, &charger, store::Flag::Paused, request.paused)).await?;
+    state.simulator.update(&access.charger, |c| c.paused = request.paused);
+    live_status(&state, &access)
+}
+
+/// Sets the charging current, inside the charger's current limits.
+#[utoipa::path(put, path = "/api/chargers/{id}/intensity", tag = "control",
+    params(("id" = String, Path, description = "The charger's ID")),
+    request_body = IntensityRequest,
+    responses((status = 200, body = ChargerStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Offline", body = ErrorBody), (status = 422, description = "Outside the limits", body = ErrorBody)))]
+pub async fn intensity(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<IntensityRequest>,
+) -> ApiResult<ApiJson<ChargerStatus>> {
+    let access = access::require(&state, &user, &id, Role::Editor).await?;
+    let charger = access.charger.clone();
+    let settings = state.db.run(move |conn| store::settings(conn, &charger)).await?;
+    request.validate(&settings).map_err(ApiError::Validation)?;
+    online(&state, &access)?;
+    let charger = access.charger.clone();
+    state.db.run(move |conn| store::set_intensity(conn, &charger, request.amps)).await?;
+    state.simulator.update(&access.charger, |c| c.intensity_a = request.amps);
+    live_status(&state, &access)
+}
+
+/// An operation that interrupts the charger for a while.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// Restart without switching the breakers: offline for about 10 s.
+    Restart,
+    /// Download and install the latest firmware, then restart.
+    UpdateFirmware,
+    /// Re-align communication with the car (Trydan): charging stops for a few seconds.
+    Calibrate,
+}
+
+/// `POST /api/chargers/{id}/operations`
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
+pub struct OperationRequest {
+    pub operation: Operation,
+}
+
+/// Restarts the charger, updates its firmware, or calibrates it.
+#[utoipa::path(post, path = "/api/chargers/{id}/operations", tag = "control",
+    params(("id" = String, Path, description = "The charger's ID")),
+    request_body = OperationRequest,
+    responses((status = 200, body = ChargerStatus), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, description = "Offline or busy", body = ErrorBody), (status = 422, description = "Not available on this model", body = ErrorBody)))]
+pub async fn operate(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<OperationRequest>,
+) -> ApiResult<ApiJson<ChargerStatus>> {
+    let access = access::require(&state, &user, &id, Role::Editor).await?;
+    online(&state, &access)?;
+    let outcome = state.simulator.update(&access.charger, |c| {
+        if c.operation.is_some() {
+            return Err(ApiError::Conflict("The charger is busy with another operation.".to_owned()));
+        }
+        let now = c.uptime;
+        c.operation = Some(match request.operation {
+            Operation::Restart => SimOperation::Restart { until: now + RESTART_SECS },
+            Operation::UpdateFirmware => SimOperation::Update { started: now },
+            Operation::Calibrate if c.model.features().calibrate => {
+                SimOperation::Calibrate { until: now + 5.0 }
+            }
+            Operation::Calibrate => {
+                return Err(ApiError::field(
+                    "operation",
+                    charge_model::Problem::Other("This model cannot be calibrated.".to_owned()),
+                ));
+            }
+        });
+        Ok(())
+    });
+    outcome.ok_or_else(access::not_found)??;
+    live_status(&state, &access)
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct HistoryQuery {
+    /// How far back, in seconds (at most 900).
+    pub seconds: Option<i64>,
+}
+
+/// Charging power of the last minutes, one sample a second: `[[unix ms, W], …]`.
+#[utoipa::path(get, path = "/api/chargers/{id}/power", tag = "control",
+    params(("id" = String, Path, description = "The charger's ID"), HistoryQuery),
+    responses((status = 200, body = Vec<(i64, f32)>), (status = 404, body = ErrorBody)))]
+pub async fn power_history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> ApiResult<ApiJson<Vec<(i64, f32)>>> {
+    let access = access::require(&state, &user, &id, Role::Viewer).await?;
+    let seconds = query.seconds.unwrap_or(300).clamp(1, crate::simulator::physics::HISTORY_SECS);
+    Ok(ApiJson(state.simulator.power_history(&access.charger, seconds)))
+}

@@ -1,0 +1,70 @@
+//! Chargers: pairing, the list, live control, settings and cards.
+
+pub mod access;
+mod cards;
+mod control;
+mod pairing;
+mod settings;
+pub mod store;
+
+use charge_model::charger::{ChargeState, ChargerStatus, ChargerSummary};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(pairing::list, pairing::pair))
+        .routes(routes!(settings::detail, pairing::remove))
+        .routes(routes!(settings::save))
+        .routes(routes!(control::lock))
+        .routes(routes!(control::pause))
+        .routes(routes!(control::intensity))
+        .routes(routes!(control::operate))
+        .routes(routes!(control::power_history))
+        .routes(routes!(cards::list, cards::add))
+        .routes(routes!(cards::change, cards::delete))
+}
+
+/// Releases every charger a user owns (the account is being deleted).
+pub async fn release_owned(state: &AppState, user_id: i64) -> crate::error::ApiResult<()> {
+    for id in state.db.run(move |conn| store::owned_by(conn, user_id)).await? {
+        pairing::release(state, id).await?;
+    }
+    Ok(())
+}
+
+/// The status of a charger the simulator does not know (never happens for a paired one).
+fn unknown_status() -> ChargerStatus {
+    ChargerStatus {
+        online: false,
+        state: ChargeState::Disconnected,
+        charge_power_w: 0.0,
+        session_energy_wh: 0.0,
+        session_seconds: 0,
+        current_a: 0.0,
+        intensity_a: 16,
+        voltage_v: 0.0,
+        phases: 1,
+        house_power_w: 0.0,
+        pv_power_w: 0.0,
+        locked: false,
+        paused: false,
+        firmware: String::new(),
+        update_progress: None,
+        at_ms: 0,
+    }
+}
+
+fn summary(listed: store::Listed, status: Option<ChargerStatus>) -> ChargerSummary {
+    ChargerSummary {
+        id: listed.id,
+        name: listed.name,
+        model: listed.model,
+        role: listed.role,
+        shared_by: listed.shared_by,
+        cover: listed.cover,
+        status: status.unwrap_or_else(unknown_status),
+    }
+}

@@ -1,0 +1,75 @@
+//! A charger's details and settings.
+
+use axum::extract::State;
+use charge_model::ErrorBody;
+use charge_model::charger::{ChargerDetail, ChargerSettings, Role};
+
+use super::{access, store, summary};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
+
+/// Everything about a charger: summary with live status, settings, and the model's features.
+#[utoipa::path(get, path = "/api/chargers/{id}", tag = "chargers",
+    params(("id" = String, Path, description = "The charger's ID")),
+    responses((status = 200, body = ChargerDetail), (status = 404, body = ErrorBody)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<ApiJson<ChargerDetail>> {
+    let access = access::require(&state, &user, &id, Role::Viewer).await?;
+    Ok(ApiJson(load_detail(&state, access).await?))
+}
+
+async fn load_detail(state: &AppState, access: access::Access) -> ApiResult<ChargerDetail> {
+    let id = access.charger.clone();
+    let (listed, settings) = state
+        .db
+        .run(move |conn| Ok((store::listed_one(conn, access.user_id, &id)?, store::settings(conn, &id)?)))
+        .await?;
+    let status = state.simulator.status(&listed.id);
+    let features = listed.model.features();
+    Ok(ChargerDetail { summary: summary(listed, status), settings, features })
+}
+
+/// Replaces the settings (editors and owner). The charging current is brought inside new limits.
+#[utoipa::path(put, path = "/api/chargers/{id}/settings", tag = "chargers",
+    params(("id" = String, Path, description = "The charger's ID")),
+    request_body = ChargerSettings,
+    responses(
+        (status = 200, body = ChargerDetail),
+        (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "Invalid fields; nothing changed", body = ErrorBody),
+    ))]
+pub async fn save(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(settings): ApiJson<ChargerSettings>,
+) -> ApiResult<ApiJson<ChargerDetail>> {
+    let access = access::require(&state, &user, &id, Role::Editor).await?;
+    let settings = settings.validate().map_err(ApiError::Validation)?;
+    let charger = access.charger.clone();
+    let (min, max, phases) = (settings.min_current_a, settings.max_current_a, settings.supply.phases());
+    let intensity = state
+        .simulator
+        .update(&charger, |c| {
+            c.intensity_a = c.intensity_a.clamp(min, max);
+            c.supply_phases = phases;
+            c.intensity_a
+        })
+        .unwrap_or(min);
+    state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            store::save_settings(&tx, &charger, &settings)?;
+            store::set_intensity(&tx, &charger, intensity)?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(ApiJson(load_detail(&state, access).await?))
+}

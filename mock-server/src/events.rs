@@ -1,0 +1,84 @@
+//! The live stream: Server-Sent Events with the status of every charger the user can see.
+//!
+//! `GET /api/events` first sends the current status of each charger, then every change
+//! (`event: status`, data: a `StatusEvent`). When the chargers a user can see change
+//! (paired, removed, shared, unshared), the stream applies it at once and sends
+//! `event: access` so that the portal reloads its list.
+
+use std::collections::HashSet;
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use charge_model::charger::{ChargerId, StatusEvent};
+use futures_util::Stream;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::chargers::store;
+use crate::error::ApiResult;
+use crate::simulator::Push;
+
+/// Live status of the user's chargers.
+#[utoipa::path(get, path = "/api/events", tag = "chargers",
+    responses((status = 200, description = "text/event-stream of `status` (StatusEvent) and `access` events", content_type = "text/event-stream", body = StatusEvent)))]
+pub async fn events(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    // Subscribe before reading the snapshot, so that no change falls in between.
+    let receiver = state.simulator.subscribe();
+    let allowed = visible(&state, user.id).await?;
+    let ids: Vec<ChargerId> = allowed.iter().cloned().collect();
+    let snapshot: Vec<Event> = ids
+        .iter()
+        .zip(state.simulator.statuses(&ids))
+        .filter_map(|(id, status)| {
+            let event = StatusEvent { charger_id: id.clone(), status: status? };
+            Some(Event::default().event("status").data(serde_json::to_string(&event).ok()?))
+        })
+        .collect();
+    let stream = Live { state, user_id: user.id, allowed, receiver, pending: snapshot };
+    let stream = futures_util::stream::unfold(stream, |mut live| async move {
+        let event = live.next().await?;
+        Some((Ok(event), live))
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+struct Live {
+    state: AppState,
+    user_id: i64,
+    allowed: HashSet<ChargerId>,
+    receiver: tokio::sync::broadcast::Receiver<Push>,
+    pending: Vec<Event>,
+}
+
+impl Live {
+    async fn next(&mut self) -> Option<Event> {
+        if let Some(event) = self.pending.pop() {
+            return Some(event);
+        }
+        loop {
+            match self.receiver.recv().await {
+                Ok(Push::Status { charger_id, json }) if self.allowed.contains(&charger_id) => {
+                    return Some(Event::default().event("status").data(&*json));
+                }
+                Ok(Push::Access { user_ids }) if user_ids.contains(&self.user_id) => {
+                    // A session that ended meanwhile closes the stream.
+                    self.allowed = visible(&self.state, self.user_id).await.ok()?;
+                    return Some(Event::default().event("access").data("{}"));
+                }
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+async fn visible(state: &AppState, user_id: i64) -> ApiResult<HashSet<ChargerId>> {
+    let listed = state.db.run(move |conn| store::list_for(conn, user_id)).await?;
+    Ok(listed.into_iter().map(|c| c.id).collect())
+}

@@ -1,0 +1,666 @@
+//! Chargers: identity, models, live status, settings and their rules.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{FieldErrors, in_range, optional_text, required_text};
+use crate::{Language, Problem};
+
+/// Lowest charging current a charger accepts, in amperes (IEC 61851).
+pub const MIN_CURRENT_A: u8 = 6;
+/// Highest charging current, in amperes.
+pub const MAX_CURRENT_A: u8 = 32;
+/// Longest charger name.
+pub const NAME_MAX: u32 = 40;
+/// Mains voltage of a single-phase installation (V).
+pub const SINGLE_PHASE_VOLTS: f64 = 230.0;
+/// Line voltage of a three-phase installation (V) and the usual power factor.
+pub const THREE_PHASE_VOLTS: f64 = 400.0;
+pub const POWER_FACTOR: f64 = 0.95;
+
+/// A charger's serial number, as printed on its label: upper-case letters and digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct ChargerId(String);
+
+impl ChargerId {
+    /// Length of every serial number.
+    pub const LEN: usize = 10;
+
+    /// Accepts what a person types from the label: spaces and dashes are ignored, case too.
+    pub fn parse(raw: &str) -> Result<ChargerId, Problem> {
+        let id: String =
+            raw.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+        if id.is_empty() {
+            return Err(Problem::Required);
+        }
+        if id.len() != Self::LEN || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(Problem::InvalidChargerId);
+        }
+        Ok(ChargerId(id))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ChargerId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The charger models the portal knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChargerModel {
+    Trydan,
+    TrydanPro,
+    PolePro,
+    Denka,
+}
+
+impl ChargerModel {
+    pub const ALL: [ChargerModel; 4] =
+        [ChargerModel::Trydan, ChargerModel::TrydanPro, ChargerModel::PolePro, ChargerModel::Denka];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ChargerModel::Trydan => "Trydan",
+            ChargerModel::TrydanPro => "Trydan Pro",
+            ChargerModel::PolePro => "Pole Pro",
+            ChargerModel::Denka => "Denka",
+        }
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            ChargerModel::Trydan => "trydan",
+            ChargerModel::TrydanPro => "trydan_pro",
+            ChargerModel::PolePro => "pole_pro",
+            ChargerModel::Denka => "denka",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<ChargerModel> {
+        ChargerModel::ALL.into_iter().find(|m| m.tag() == tag)
+    }
+
+    /// What the model's section for cards is called (as in V2C's guide).
+    pub fn rfid_section(self) -> &'static str {
+        match self {
+            ChargerModel::Trydan => "e-Keys",
+            ChargerModel::TrydanPro => "RFID / e-Keys",
+            ChargerModel::PolePro | ChargerModel::Denka => "RFID",
+        }
+    }
+
+    /// Which optional features the model has.
+    pub fn features(self) -> Features {
+        let trydan = matches!(self, ChargerModel::Trydan | ChargerModel::TrydanPro);
+        Features {
+            led: trydan,
+            auto_lock: trydan,
+            button_shortcuts: trydan,
+            calibrate: trydan,
+            phase_mapping: self == ChargerModel::PolePro,
+            photovoltaic: trydan,
+        }
+    }
+}
+
+/// Optional features of a model; the portal shows only the settings a model has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Features {
+    pub led: bool,
+    pub auto_lock: bool,
+    pub button_shortcuts: bool,
+    pub calibrate: bool,
+    pub phase_mapping: bool,
+    pub photovoltaic: bool,
+}
+
+/// What a user may do with a charger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Sees everything, changes nothing.
+    Viewer,
+    /// Changes settings, current, lock, schedules, tariff and cards; cannot share or remove.
+    Editor,
+    /// Everything; exactly one per charger: the user who paired it.
+    Owner,
+}
+
+impl Role {
+    pub fn can_edit(self) -> bool {
+        self >= Role::Editor
+    }
+
+    pub fn is_owner(self) -> bool {
+        self == Role::Owner
+    }
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Owner => "owner",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Role> {
+        [Role::Viewer, Role::Editor, Role::Owner].into_iter().find(|r| r.tag() == tag)
+    }
+}
+
+/// Whether a car is connected and charging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeState {
+    /// No car plugged in.
+    Disconnected,
+    /// A car is plugged in and not charging (full, locked, paused, outside a timer…).
+    Connected,
+    Charging,
+    /// The charger reports a fault.
+    Error,
+}
+
+/// What a charger reports, live.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChargerStatus {
+    pub online: bool,
+    pub state: ChargeState,
+    /// Power delivered to the car (W).
+    pub charge_power_w: f64,
+    /// Energy delivered since the car was plugged in (Wh).
+    pub session_energy_wh: f64,
+    /// Seconds since the car was plugged in (0 without a car).
+    pub session_seconds: u64,
+    /// Current flowing to the car, per phase (A).
+    pub current_a: f64,
+    /// The charging current the charger is set to (A).
+    pub intensity_a: u8,
+    pub voltage_v: f64,
+    pub phases: u8,
+    /// Consumption of the house, the charger included (W).
+    pub house_power_w: f64,
+    /// Photovoltaic production (W); 0 without panels.
+    pub pv_power_w: f64,
+    pub locked: bool,
+    pub paused: bool,
+    pub firmware: String,
+    /// Progress of a running firmware update, in percent.
+    pub update_progress: Option<u8>,
+    /// When the charger reported this, in Unix milliseconds.
+    pub at_ms: i64,
+}
+
+/// A live status change, as pushed on `GET /api/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatusEvent {
+    pub charger_id: ChargerId,
+    pub status: ChargerStatus,
+}
+
+/// A charger in the user's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChargerSummary {
+    pub id: ChargerId,
+    pub name: String,
+    pub model: ChargerModel,
+    pub role: Role,
+    /// Who shared it with the user (absent for the owner).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_by: Option<String>,
+    pub cover: Cover,
+    pub status: ChargerStatus,
+}
+
+/// Everything about one charger: its summary, settings and what its model offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChargerDetail {
+    pub summary: ChargerSummary,
+    pub settings: ChargerSettings,
+    pub features: Features,
+}
+
+/// `POST /api/chargers`: pair a charger by the ID on its label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PairRequest {
+    pub id: String,
+    pub name: String,
+}
+
+impl PairRequest {
+    pub fn validate(&self) -> Result<(ChargerId, String), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let id = errors.check("id", ChargerId::parse(&self.id));
+        let name = errors.check("name", required_text(&self.name, NAME_MAX));
+        errors.into_result()?;
+        Ok((id.expect("checked"), name.expect("checked").to_owned()))
+    }
+}
+
+/// The pictures a charger's page can show (files in `public/covers/`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Cover {
+    #[default]
+    Garage,
+    Driveway,
+    Carport,
+    Street,
+    Night,
+}
+
+impl Cover {
+    pub const ALL: [Cover; 5] = [Cover::Garage, Cover::Driveway, Cover::Carport, Cover::Street, Cover::Night];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Cover::Garage => "garage",
+            Cover::Driveway => "driveway",
+            Cover::Carport => "carport",
+            Cover::Street => "street",
+            Cover::Night => "night",
+        }
+    }
+}
+
+/// The language of the charger's own display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum DisplayLanguage {
+    #[default]
+    Es,
+    En,
+    Fr,
+    Pt,
+    It,
+    De,
+}
+
+impl DisplayLanguage {
+    pub const ALL: [DisplayLanguage; 6] = [
+        DisplayLanguage::Es,
+        DisplayLanguage::En,
+        DisplayLanguage::Fr,
+        DisplayLanguage::Pt,
+        DisplayLanguage::It,
+        DisplayLanguage::De,
+    ];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            DisplayLanguage::Es => "es",
+            DisplayLanguage::En => "en",
+            DisplayLanguage::Fr => "fr",
+            DisplayLanguage::Pt => "pt",
+            DisplayLanguage::It => "it",
+            DisplayLanguage::De => "de",
+        }
+    }
+
+    /// The language's own name.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            DisplayLanguage::Es => "Español",
+            DisplayLanguage::En => "English",
+            DisplayLanguage::Fr => "Français",
+            DisplayLanguage::Pt => "Português",
+            DisplayLanguage::It => "Italiano",
+            DisplayLanguage::De => "Deutsch",
+        }
+    }
+}
+
+impl From<Language> for DisplayLanguage {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::En => DisplayLanguage::En,
+            Language::Es => DisplayLanguage::Es,
+        }
+    }
+}
+
+/// How the house is supplied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Supply {
+    #[default]
+    SinglePhase,
+    ThreePhase,
+}
+
+impl Supply {
+    pub fn phases(self) -> u8 {
+        match self {
+            Supply::SinglePhase => 1,
+            Supply::ThreePhase => 3,
+        }
+    }
+}
+
+/// The contracted-power calculator of V2C's guide: the highest current (A) a contracted
+/// power (kW) allows. Single-phase: kW × 1000 / 230; three-phase: kW × 1000 / (√3 × 400 × 0.95).
+pub fn max_current_for(contracted_kw: f64, supply: Supply) -> f64 {
+    let watts = contracted_kw * 1000.0;
+    match supply {
+        Supply::SinglePhase => watts / SINGLE_PHASE_VOLTS,
+        Supply::ThreePhase => watts / (3f64.sqrt() * THREE_PHASE_VOLTS * POWER_FACTOR),
+    }
+}
+
+/// OCPP connection to a central management system.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Ocpp {
+    pub enabled: bool,
+    /// `ws://` or `wss://` address of the central system.
+    #[serde(default)]
+    pub url: String,
+    /// The ID the charger is registered with on the central system.
+    #[serde(default)]
+    pub charge_point_id: String,
+}
+
+/// Everything a user sets on a charger (`PUT /api/chargers/{id}/settings`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChargerSettings {
+    pub name: String,
+    pub cover: Cover,
+    /// The logo lighting (Trydan models).
+    pub led: bool,
+    pub display_language: DisplayLanguage,
+    pub min_current_a: u8,
+    pub max_current_a: u8,
+    pub supply: Supply,
+    /// Lock by itself after 60 s without use (Trydan models).
+    pub auto_lock: bool,
+    /// Lock and timers from the physical buttons (Trydan models).
+    pub button_shortcuts: bool,
+    /// For cars that do not start charging on their own.
+    pub wake_up: bool,
+    /// Disconnect when the grid risks overload.
+    pub energy_alert: bool,
+    /// Which meter input each phase is wired to (Pole Pro): a permutation of 1, 2, 3.
+    pub phase_mapping: [u8; 3],
+    pub ocpp: Ocpp,
+    /// V2C Payments: charge other users for each session.
+    pub payments: bool,
+}
+
+impl Default for ChargerSettings {
+    fn default() -> Self {
+        ChargerSettings {
+            name: String::new(),
+            cover: Cover::default(),
+            led: true,
+            display_language: DisplayLanguage::default(),
+            min_current_a: MIN_CURRENT_A,
+            max_current_a: MAX_CURRENT_A,
+            supply: Supply::default(),
+            auto_lock: false,
+            button_shortcuts: false,
+            wake_up: false,
+            energy_alert: false,
+            phase_mapping: [1, 2, 3],
+            ocpp: Ocpp::default(),
+            payments: false,
+        }
+    }
+}
+
+/// Longest OCPP address and charge point ID.
+pub const OCPP_URL_MAX: u32 = 200;
+pub const CHARGE_POINT_ID_MAX: u32 = 48;
+
+impl ChargerSettings {
+    /// Checks every field; returns the settings with texts trimmed.
+    pub fn validate(&self) -> Result<ChargerSettings, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let name = errors.check("name", required_text(&self.name, NAME_MAX)).map(str::to_owned);
+        let range = (f64::from(MIN_CURRENT_A), f64::from(MAX_CURRENT_A));
+        errors.check("min_current_a", in_range(f64::from(self.min_current_a), range.0, range.1));
+        errors.check("max_current_a", in_range(f64::from(self.max_current_a), range.0, range.1));
+        if errors.get("min_current_a").is_none()
+            && errors.get("max_current_a").is_none()
+            && self.min_current_a > self.max_current_a
+        {
+            errors.add("min_current_a", Problem::MinAboveMax);
+        }
+        let mut mapping = self.phase_mapping;
+        mapping.sort_unstable();
+        if mapping != [1, 2, 3] {
+            errors.add("phase_mapping", Problem::NotAPermutation);
+        }
+        let url = errors.check("ocpp.url", optional_text(&self.ocpp.url, OCPP_URL_MAX)).map(str::to_owned);
+        let point = errors
+            .check("ocpp.charge_point_id", optional_text(&self.ocpp.charge_point_id, CHARGE_POINT_ID_MAX));
+        if let Some(url) = &url {
+            if self.ocpp.enabled && url.is_empty() {
+                errors.add("ocpp.url", Problem::Required);
+            } else if !url.is_empty() && !is_websocket_url(url) {
+                errors.add("ocpp.url", Problem::InvalidWebSocketUrl);
+            }
+        }
+        if let Some(point) = point
+            && self.ocpp.enabled
+            && point.is_empty()
+        {
+            errors.add("ocpp.charge_point_id", Problem::Required);
+        }
+        errors.into_result()?;
+        Ok(ChargerSettings {
+            name: name.expect("checked"),
+            ocpp: Ocpp {
+                enabled: self.ocpp.enabled,
+                url: url.expect("checked"),
+                charge_point_id: self.ocpp.charge_point_id.trim().to_owned(),
+            },
+            ..self.clone()
+        })
+    }
+}
+
+/// `ws://host[:port][/path]` or `wss://…`, with a host.
+pub fn is_websocket_url(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("wss://").or_else(|| url.strip_prefix("ws://")) else { return false };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
+    let (name, port) = match host.rsplit_once(':') {
+        Some((name, port)) if !name.ends_with(']') || host.starts_with('[') => (name, Some(port)),
+        _ => (host, None),
+    };
+    let port_ok = port.is_none_or(|p| p.parse::<u16>().is_ok_and(|p| p > 0));
+    let name_ok = !name.is_empty()
+        && !url.chars().any(char::is_whitespace)
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '[' | ']' | ':'));
+    name_ok && port_ok
+}
+
+/// `PUT /api/chargers/{id}/intensity`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntensityRequest {
+    pub amps: u8,
+}
+
+impl IntensityRequest {
+    /// The current must lie inside the charger's configured limits.
+    pub fn validate(&self, settings: &ChargerSettings) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check(
+            "amps",
+            in_range(
+                f64::from(self.amps),
+                f64::from(settings.min_current_a),
+                f64::from(settings.max_current_a),
+            ),
+        );
+        errors.into_result()
+    }
+}
+
+/// `PUT /api/chargers/{id}/lock`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LockRequest {
+    pub locked: bool,
+}
+
+/// `PUT /api/chargers/{id}/pause`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PauseRequest {
+    pub paused: bool,
+}
+
+/// An RFID card or e-Key allowed to use a charger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RfidCard {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+/// Longest card name; a card code is 4 to 20 hexadecimal digits.
+pub const CARD_NAME_MAX: u32 = 40;
+
+/// `POST /api/chargers/{id}/cards` and `PUT …/cards/{card}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CardRequest {
+    pub code: String,
+    pub name: String,
+}
+
+impl CardRequest {
+    /// The code upper-cased without separators, and the trimmed name.
+    pub fn validate(&self) -> Result<(String, String), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let code: String = self
+            .code
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != ':' && *c != '-')
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        if code.is_empty() {
+            errors.add("code", Problem::Required);
+        } else if !(4..=20).contains(&code.len()) || !code.chars().all(|c| c.is_ascii_hexdigit()) {
+            errors.add("code", Problem::InvalidCardCode);
+        }
+        let name = errors.check("name", required_text(&self.name, CARD_NAME_MAX)).map(str::to_owned);
+        errors.into_result()?;
+        Ok((code, name.expect("checked")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn charger_ids_are_read_as_typed_from_the_label() {
+        assert_eq!(ChargerId::parse(" vt3k-9q2x-7m ").unwrap().as_str(), "VT3K9Q2X7M");
+        assert_eq!(ChargerId::parse(""), Err(Problem::Required));
+        assert_eq!(ChargerId::parse("SHORT"), Err(Problem::InvalidChargerId));
+        assert_eq!(ChargerId::parse("VT3K9Q2X7M1"), Err(Problem::InvalidChargerId));
+        assert_eq!(ChargerId::parse("VT3K9Q2X7_"), Err(Problem::InvalidChargerId));
+    }
+
+    #[test]
+    fn the_calculator_follows_the_guide_examples() {
+        // "5.75 × 1,000 ÷ 230 ≈ 25 A" and "11 × 1,000 ÷ (√3 × 400 × 0.95) ≈ 16.7 A"
+        assert!((max_current_for(5.75, Supply::SinglePhase) - 25.0).abs() < 1e-9);
+        assert!((max_current_for(11.0, Supply::ThreePhase) - 16.71).abs() < 0.01);
+    }
+
+    fn settings() -> ChargerSettings {
+        ChargerSettings { name: "Garage".into(), ..ChargerSettings::default() }
+    }
+
+    #[test]
+    fn current_limits_stay_inside_6_to_32_with_min_not_above_max() {
+        assert!(settings().validate().is_ok());
+        let low = ChargerSettings { min_current_a: 5, ..settings() };
+        assert_eq!(
+            low.validate().unwrap_err().get("min_current_a"),
+            Some(&Problem::OutOfRange { min: 6.0, max: 32.0 })
+        );
+        let high = ChargerSettings { max_current_a: 33, ..settings() };
+        assert!(high.validate().unwrap_err().get("max_current_a").is_some());
+        let crossed = ChargerSettings { min_current_a: 20, max_current_a: 16, ..settings() };
+        assert_eq!(crossed.validate().unwrap_err().get("min_current_a"), Some(&Problem::MinAboveMax));
+        let equal = ChargerSettings { min_current_a: 16, max_current_a: 16, ..settings() };
+        assert!(equal.validate().is_ok());
+    }
+
+    #[test]
+    fn ocpp_needs_a_websocket_address_and_an_id_when_enabled() {
+        let ocpp = |enabled, url: &str, id: &str| ChargerSettings {
+            ocpp: Ocpp { enabled, url: url.into(), charge_point_id: id.into() },
+            ..settings()
+        };
+        assert!(ocpp(true, "wss://csms.example.com/ocpp", "CP1").validate().is_ok());
+        assert!(ocpp(true, "ws://10.0.0.2:9000", "CP1").validate().is_ok());
+        assert!(ocpp(false, "", "").validate().is_ok());
+        let errors = ocpp(true, "https://csms.example.com", "").validate().unwrap_err();
+        assert_eq!(errors.get("ocpp.url"), Some(&Problem::InvalidWebSocketUrl));
+        assert_eq!(errors.get("ocpp.charge_point_id"), Some(&Problem::Required));
+        assert_eq!(ocpp(true, "", "CP1").validate().unwrap_err().get("ocpp.url"), Some(&Problem::Required));
+        for bad in ["ws://", "wss:// host", "ws://host:99999", "wss://host:port", "ftp://host"] {
+            assert!(!is_websocket_url(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn phase_mapping_must_use_each_phase_once() {
+        assert!(ChargerSettings { phase_mapping: [2, 1, 3], ..settings() }.validate().is_ok());
+        let twice = ChargerSettings { phase_mapping: [1, 1, 3], ..settings() };
+        assert_eq!(twice.validate().unwrap_err().get("phase_mapping"), Some(&Problem::NotAPermutation));
+    }
+
+    #[test]
+    fn intensity_must_be_inside_the_configured_limits() {
+        let limits = ChargerSettings { min_current_a: 8, max_current_a: 16, ..settings() };
+        assert!(IntensityRequest { amps: 16 }.validate(&limits).is_ok());
+        assert_eq!(
+            IntensityRequest { amps: 20 }.validate(&limits).unwrap_err().get("amps"),
+            Some(&Problem::OutOfRange { min: 8.0, max: 16.0 })
+        );
+    }
+
+    #[test]
+    fn card_codes_are_hexadecimal() {
+        let ok = CardRequest { code: "04:a3:2b:f1".into(), name: " Ana's card ".into() };
+        assert_eq!(ok.validate().unwrap(), ("04A32BF1".to_owned(), "Ana's card".to_owned()));
+        let bad = CardRequest { code: "XYZ".into(), name: "".into() };
+        let errors = bad.validate().unwrap_err();
+        assert_eq!(errors.get("code"), Some(&Problem::InvalidCardCode));
+        assert_eq!(errors.get("name"), Some(&Problem::Required));
+    }
+
+    #[test]
+    fn roles_are_ordered_by_power() {
+        assert!(Role::Owner.can_edit() && Role::Editor.can_edit() && !Role::Viewer.can_edit());
+        assert!(Role::Owner.is_owner() && !Role::Editor.is_owner());
+    }
+}
