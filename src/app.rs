@@ -12,6 +12,9 @@ use crate::components::header::{LoggedOutLinks, SiteHeader};
 use crate::components::require_login::RequireLogin;
 use crate::components::user_menu::{MainNav, UserMenu};
 use crate::i18n::I18n;
+use crate::live::Live;
+use crate::pages::charger::ChargerPage;
+use crate::pages::charger_settings::ChargerSettingsPage;
 use crate::pages::chargers::ChargersPage;
 use crate::pages::check_email::CheckEmailPage;
 use crate::pages::confirm::ConfirmPage;
@@ -29,6 +32,7 @@ pub fn App() -> impl IntoView {
     provide_context(i18n);
     let session = Session::new(i18n);
     provide_context(session);
+    provide_context(Live::new(session));
     let is_user = move || session.is_logged_in() == Some(true);
     save_language_choice(i18n, session);
 
@@ -48,6 +52,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
                     <Route path=path!("/") view=|| view! { <RequireLogin><ChargersPage /></RequireLogin> } />
+                    <Route path=path!("/chargers/:id") view=|| view! { <RequireLogin><ChargerPage /></RequireLogin> } />
+                    <Route
+                        path=path!("/chargers/:id/settings")
+                        view=|| view! { <RequireLogin><ChargerSettingsPage /></RequireLogin> }
+                    />
                     <Route path=path!("/profile") view=|| view! { <RequireLogin><ProfilePage /></RequireLogin> } />
                 </Routes>
             </main>

@@ -5,9 +5,12 @@
 
 pub mod api;
 pub mod app;
+pub mod charts;
 pub mod components;
 pub mod config;
+pub mod format;
 pub mod i18n;
+pub mod live;
 pub mod nav;
 pub mod pages;
 pub mod public;

@@ -1,5 +1,6 @@
 import { test, expect, expectAccessible, uniqueEmail, appReady } from './fixtures/test';
 import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
+import { pairThroughApi, plugCar } from './fixtures/chargers';
 
 const loggedOutPages: [string, string][] = [
   ['/login', 'Log in'],
@@ -43,6 +44,31 @@ test.describe('Accessibility (axe)', () => {
     await expectAccessible(page);
     await page.getByRole('button', { name: 'Delete account…' }).click();
     await expect(page.getByRole('dialog')).toBeVisible();
+    await expectAccessible(page);
+  });
+
+  test('charger pages have no violations', async ({ page }) => {
+    const email = uniqueEmail('a11y-chargers');
+    await createConfirmedUser(page.request, email);
+    await logInThroughApi(page.request, email);
+    const id = await pairThroughApi(page.request, 'trydan_pro', 'Garage');
+    await plugCar(page.request, id);
+    await page.goto('/');
+    await expect(page.getByRole('link', { name: 'Garage' })).toBeVisible();
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'Add charger' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Add', exact: true }).click();
+    await expect(page.getByRole('dialog').getByText('This field is required.').first()).toBeVisible();
+    await expectAccessible(page);
+    await page.goto(`/chargers/${id}`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Garage' })).toBeVisible();
+    await expect(page.getByRole('region', { name: 'Status' })).toContainText('Charging');
+    await expectAccessible(page);
+    await page.goto(`/chargers/${id}/settings`);
+    await expect(page.getByRole('heading', { level: 1, name: 'Garage: settings' })).toBeVisible();
+    await page.getByRole('region', { name: 'OCPP' }).getByLabel('Use OCPP').check();
+    await page.getByRole('region', { name: 'OCPP' }).getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByText('This field is required.').first()).toBeVisible();
     await expectAccessible(page);
   });
 

@@ -532,6 +532,28 @@ pub struct PauseRequest {
     pub paused: bool,
 }
 
+/// An operation that interrupts the charger for a while.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    /// Restart without switching the breakers: offline for about 10 s.
+    Restart,
+    /// Download and install the latest firmware, then restart.
+    UpdateFirmware,
+    /// Install the firmware from a computer on the charger's local network (no internet needed).
+    UpdateFirmwareLocal,
+    /// Re-align communication with the car (Trydan): charging stops for a few seconds.
+    Calibrate,
+}
+
+/// `POST /api/chargers/{id}/operations`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OperationRequest {
+    pub operation: Operation,
+}
+
 /// An RFID card or e-Key allowed to use a charger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -240,6 +240,57 @@ pub fn CheckboxField(
     }
 }
 
+/// A labelled drop-down list with its error beneath it.
+#[component]
+pub fn SelectField(
+    form: Form,
+    name: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
+    /// `(value, visible text)` of each option, in order.
+    #[prop(into)]
+    options: Signal<Vec<(&'static str, String)>>,
+    /// The chosen option's value, bound both ways.
+    value: RwSignal<&'static str>,
+) -> impl IntoView {
+    let id = form.element_id(name);
+    let error_id = format!("{id}-error");
+    let error = form.field_error(name);
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=error_id.clone()
+                on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    if let Some(option) = options.with_untracked(|o| o.iter().find(|o| o.0 == chosen).map(|o| o.0)) {
+                        value.set(option);
+                    }
+                }
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(option, text)| {
+                            view! {
+                                <option value=option selected=move || value.get() == option>
+                                    {text}
+                                </option>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </select>
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
 /// The form's error that is not about a field, announced when it appears.
 #[component]
 pub fn FormError(form: Form) -> impl IntoView {

@@ -1,6 +1,8 @@
 //! Reusable widgets.
 
 pub mod auth_card;
+pub mod charger_status;
+pub mod dialog;
 pub mod form;
 pub mod header;
 pub mod require_login;

@@ -1,16 +1,186 @@
+//! The start page of a logged-in user: their chargers, live, and adding one.
+
+use charge_model::charger::{ChargerSummary, PairRequest, Role};
+use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
+use crate::api::{self, ApiError};
+use crate::components::charger_status::StatusBadge;
+use crate::components::dialog::DialogHandle;
+use crate::components::form::{Form, FormError, Notice, SubmitButton, TextField};
 use crate::components::title::use_title;
-use crate::i18n::tr;
+use crate::i18n::{I18n, tr, use_i18n};
+use crate::live::use_live;
+use crate::session::use_session;
 
-/// The start page of a logged-in user: their chargers.
 #[component]
 pub fn ChargersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let live = use_live();
+    let session = use_session();
     use_title(tr(|t| t.chargers_title));
+    let reload = RwSignal::new(0_u32);
+    let chargers = LocalResource::new(move || {
+        live.access_version();
+        reload.get();
+        async move {
+            let result = api::chargers().await;
+            if let Err(error) = &result {
+                session.notice(error);
+            }
+            result
+        }
+    });
+    let added = RwSignal::new(None::<String>);
+    let dialog = DialogHandle::new();
+    let on_added = Callback::new(move |summary: ChargerSummary| {
+        added.set(Some((i18n.t().charger_added)(&summary.name)));
+        reload.update(|n| *n += 1);
+    });
+
     view! {
         <div class="page">
-            <h1>{tr(|t| t.chargers_title)}</h1>
-            <p class="empty">{tr(|t| t.chargers_empty)}</p>
+            <div class="page-heading">
+                <h1>{tr(|t| t.chargers_title)}</h1>
+                <button type="button" class="button primary" on:click=move |_| dialog.open()>
+                    {tr(|t| t.add_charger)}
+                </button>
+            </div>
+            <Notice message=added />
+            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match chargers.await {
+                        Ok(list) if list.is_empty() => view! { <EmptyList dialog /> }.into_any(),
+                        Ok(list) => view! { <ChargerGrid list /> }.into_any(),
+                        Err(error) => view! { <LoadError error reload /> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <AddChargerDialog dialog on_added />
         </div>
+    }
+}
+
+#[component]
+fn ChargerGrid(list: Vec<ChargerSummary>) -> impl IntoView {
+    let live = use_live();
+    for charger in &list {
+        live.apply(&charger.id, charger.status.clone());
+    }
+    view! {
+        <ul class="charger-grid" aria-label=tr(|t| t.chargers_title)>
+            {list.into_iter().map(|charger| view! { <ChargerCard charger /> }).collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn ChargerCard(charger: ChargerSummary) -> impl IntoView {
+    let i18n = use_i18n();
+    let live = use_live();
+    let status = live.status(&charger.id);
+    let locked = Memo::new(move |_| status.with(|s| s.as_ref().map(|s| s.locked)));
+    let href = format!("/chargers/{}", charger.id);
+    let cover = format!("/covers/{}.svg", charger.cover.tag());
+    let role = charger.role;
+    view! {
+        <li class="charger-card">
+            <img class="cover" src=cover alt="" width="320" height="120" />
+            <div class="charger-card-body">
+                <h2>
+                    <a href=href class="stretched">{charger.name}</a>
+                </h2>
+                <p class="muted">
+                    {charger.model.name()} " · " <span class="role">{move || role_name(role, i18n)}</span>
+                    {charger.shared_by.map(|owner| view! { " · " {move || (i18n.t().shared_by)(&owner)} })}
+                </p>
+                <p class="charger-card-status">
+                    <StatusBadge status />
+                    <span class="lock-state">
+                        {move || match locked.get() {
+                            Some(true) => i18n.t().locked,
+                            Some(false) => i18n.t().unlocked,
+                            None => "",
+                        }}
+                    </span>
+                </p>
+            </div>
+        </li>
+    }
+}
+
+/// The role's name in the current language.
+pub fn role_name(role: Role, i18n: I18n) -> &'static str {
+    let t = i18n.t();
+    match role {
+        Role::Owner => t.role_owner,
+        Role::Editor => t.role_editor,
+        Role::Viewer => t.role_viewer,
+    }
+}
+
+#[component]
+fn EmptyList(dialog: DialogHandle) -> impl IntoView {
+    view! {
+        <section class="card empty-state">
+            <h2>{tr(|t| t.chargers_empty_title)}</h2>
+            <p>{tr(|t| t.chargers_empty)}</p>
+            <button type="button" class="button primary" on:click=move |_| dialog.open()>
+                {tr(|t| t.add_charger)}
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn LoadError(error: ApiError, reload: RwSignal<u32>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-error" role="alert">
+            <p>{move || i18n.error(&error)}</p>
+            <button type="button" class="button secondary" on:click=move |_| reload.update(|n| *n += 1)>
+                {tr(|t| t.try_again)}
+            </button>
+        </div>
+    }
+}
+
+/// Pairs a charger by the ID on its label and a name of the user's choosing.
+#[component]
+fn AddChargerDialog(dialog: DialogHandle, on_added: Callback<ChargerSummary>) -> impl IntoView {
+    let form = Form::new("add-charger");
+    let id = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let request = PairRequest { id: id.get_untracked(), name: name.get_untracked() };
+        let checked = request.validate().map(|_| ());
+        form.submit(
+            checked,
+            move || async move { api::pair_charger(&request).await },
+            move |summary| {
+                dialog.close();
+                id.set(String::new());
+                name.set(String::new());
+                on_added.run(summary);
+            },
+        );
+    };
+    view! {
+        <dialog node_ref=dialog.node() aria-labelledby="add-charger-title" class="dialog">
+            <form node_ref=form.node() on:submit=on_submit novalidate>
+                <h2 id="add-charger-title">{tr(|t| t.add_charger)}</h2>
+                <p>{tr(|t| t.add_charger_intro)}</p>
+                <FormError form />
+                <TextField form name="id" label=tr(|t| t.charger_id) value=id hint=tr(|t| t.charger_id_hint) />
+                <TextField form name="name" label=tr(|t| t.charger_name) value=name hint=tr(|t| t.charger_name_hint) />
+                <div class="actions">
+                    <button type="button" class="button secondary" on:click=move |_| dialog.close()>
+                        {tr(|t| t.cancel)}
+                    </button>
+                    <SubmitButton form label=tr(|t| t.add_charger_submit) pending_label=tr(|t| t.adding) />
+                </div>
+            </form>
+        </dialog>
     }
 }

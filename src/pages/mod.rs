@@ -1,5 +1,7 @@
 //! One module per page.
 
+pub mod charger;
+pub mod charger_settings;
 pub mod chargers;
 pub mod check_email;
 pub mod confirm;

@@ -2,9 +2,11 @@
 
 use axum::extract::State;
 use charge_model::ErrorBody;
-use charge_model::charger::{ChargerStatus, IntensityRequest, LockRequest, PauseRequest, Role};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use charge_model::charger::{
+    ChargerStatus, IntensityRequest, LockRequest, Operation, OperationRequest, PauseRequest, Role,
+};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use super::{access, store};
 use crate::AppState;
@@ -84,25 +86,7 @@ pub async fn intensity(
     live_status(&state, &access)
 }
 
-/// An operation that interrupts the charger for a while.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    /// Restart without switching the breakers: offline for about 10 s.
-    Restart,
-    /// Download and install the latest firmware, then restart.
-    UpdateFirmware,
-    /// Re-align communication with the car (Trydan): charging stops for a few seconds.
-    Calibrate,
-}
-
-/// `POST /api/chargers/{id}/operations`
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema)]
-pub struct OperationRequest {
-    pub operation: Operation,
-}
-
-/// Restarts the charger, updates its firmware, or calibrates it.
+/// Restarts the charger, updates its firmware (from the internet or the local network), or calibrates it.
 #[utoipa::path(post, path = "/api/chargers/{id}/operations", tag = "control",
     params(("id" = String, Path, description = "The charger's ID")),
     request_body = OperationRequest,
@@ -122,7 +106,9 @@ pub async fn operate(
         let now = c.uptime;
         c.operation = Some(match request.operation {
             Operation::Restart => SimOperation::Restart { until: now + RESTART_SECS },
-            Operation::UpdateFirmware => SimOperation::Update { started: now },
+            Operation::UpdateFirmware | Operation::UpdateFirmwareLocal => {
+                SimOperation::Update { started: now }
+            }
             Operation::Calibrate if c.model.features().calibrate => {
                 SimOperation::Calibrate { until: now + 5.0 }
             }

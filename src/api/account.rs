@@ -1,0 +1,71 @@
+//! Accounts: registration, login, recovery and profile.
+
+use charge_model::account::{
+    Account, ChangePasswordRequest, ConfirmEmailRequest, DeleteAccountRequest, EmailRequest, LoginRequest,
+    Profile, RegisterRequest, ResetPasswordRequest, SessionInfo,
+};
+use serde::Deserialize;
+
+use super::{ApiError, delete, empty, fetch, get, json, post, put};
+
+/// `POST /api/auth/register` answer.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PendingConfirmation {
+    pub email: String,
+}
+
+pub async fn register(request: &RegisterRequest) -> Result<PendingConfirmation, ApiError> {
+    json(post("/api/auth/register").await, request).await
+}
+
+pub async fn confirm_email(token: String) -> Result<(), ApiError> {
+    empty(post("/api/auth/confirm").await, &ConfirmEmailRequest { token }).await
+}
+
+pub async fn resend_confirmation(email: String) -> Result<(), ApiError> {
+    empty(post("/api/auth/resend-confirmation").await, &EmailRequest { email }).await
+}
+
+/// Logs in; the session cookie is set. (The answer's account is not decoded: the pages
+/// that log in move on to the app, which loads it.)
+pub async fn login(request: &LoginRequest) -> Result<(), ApiError> {
+    empty(post("/api/auth/login").await, request).await
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    empty(post("/api/auth/logout").await, &serde_json::json!({})).await
+}
+
+pub async fn forgot_password(email: String) -> Result<(), ApiError> {
+    empty(post("/api/auth/forgot-password").await, &EmailRequest { email }).await
+}
+
+pub async fn reset_password(request: &ResetPasswordRequest) -> Result<(), ApiError> {
+    empty(post("/api/auth/reset-password").await, request).await
+}
+
+/// Whether someone is logged in, without decoding the account (for the public pages).
+pub async fn is_logged_in() -> Result<bool, ApiError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        account: Option<serde::de::IgnoredAny>,
+    }
+    fetch::<Probe>(get("/api/auth/session").await).await.map(|probe| probe.account.is_some())
+}
+
+/// The logged-in user's account, or `None` when nobody is logged in.
+pub async fn session() -> Result<Option<Account>, ApiError> {
+    fetch::<SessionInfo>(get("/api/auth/session").await).await.map(|info| info.account)
+}
+
+pub async fn update_profile(profile: &Profile) -> Result<Account, ApiError> {
+    json(put("/api/account").await, profile).await
+}
+
+pub async fn change_password(request: &ChangePasswordRequest) -> Result<(), ApiError> {
+    empty(post("/api/account/password").await, request).await
+}
+
+pub async fn delete_account(request: &DeleteAccountRequest) -> Result<(), ApiError> {
+    empty(delete("/api/account").await, request).await
+}

@@ -1,0 +1,3 @@
+//! Charts drawn on a canvas with plotters (light, no JavaScript library).
+
+pub mod power;

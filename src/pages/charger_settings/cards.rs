@@ -1,0 +1,216 @@
+//! RFID cards / e-Keys: the section is named as the model calls them (V2C's guide).
+
+use charge_model::charger::{CardRequest, ChargerId, ChargerModel, RfidCard};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::components::dialog::{ConfirmDialog, DialogHandle};
+use crate::components::form::{Form, FormError, SubmitButton, TextField};
+use crate::i18n::{tr, use_i18n};
+use crate::session::use_session;
+
+#[component]
+pub fn Cards(id: ChargerId, model: ChargerModel, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let cards = RwSignal::new(None::<Result<Vec<RfidCard>, ApiError>>);
+    let load = {
+        let id = id.clone();
+        move || {
+            let id = id.clone();
+            spawn_local(async move {
+                let result = api::cards(&id).await;
+                if let Err(error) = &result {
+                    session.notice(error);
+                }
+                cards.set(Some(result));
+            });
+        }
+    };
+    load();
+    let id = StoredValue::new(id);
+    view! {
+        <section class="card" aria-labelledby="cards-title">
+            <h2 id="cards-title">{model.rfid_section()}</h2>
+            <p>{tr(|t| t.cards_intro)}</p>
+            {move || match cards.get() {
+                None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
+                Some(Err(error)) => view! {
+                    <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div>
+                }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{tr(|t| t.cards_empty)}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="cards-table">
+                        <caption class="visually-hidden">{model.rfid_section()}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{tr(|t| t.card_name)}</th>
+                                <th scope="col">{tr(|t| t.card_code)}</th>
+                                <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {list.into_iter().map(|card| view! { <CardRow id=id.get_value() card cards can_edit /> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+            {can_edit.then(|| view! { <AddCard id=id.get_value() cards /> })}
+        </section>
+    }
+}
+
+/// Puts `card` in the list (replacing the card with its id), keeping the list by name.
+fn upsert(cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>, card: RfidCard) {
+    cards.update(|cards| {
+        if let Some(Ok(list)) = cards {
+            list.retain(|c| c.id != card.id);
+            list.push(card);
+            list.sort_by_key(|c| c.name.to_lowercase());
+        }
+    });
+}
+
+#[component]
+fn CardRow(
+    id: ChargerId,
+    card: RfidCard,
+    cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>,
+    can_edit: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let editing = RwSignal::new(false);
+    let form = Form::new("rename-card");
+    let name = RwSignal::new(card.name.clone());
+    let dialog = DialogHandle::new();
+    let error = RwSignal::new(None::<ApiError>);
+    let (card_id, code) = (card.id, card.code.clone());
+    let rename = {
+        let (id, code) = (id.clone(), code.clone());
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let request = CardRequest { code: code.clone(), name: name.get_untracked() };
+            let checked = request.validate().map(|_| ());
+            let id = id.clone();
+            form.submit(
+                checked,
+                move || async move { api::change_card(&id, card_id, &request).await },
+                move |card| {
+                    editing.set(false);
+                    upsert(cards, card);
+                },
+            );
+        }
+    };
+    let delete = Callback::new(move |()| {
+        let id = id.clone();
+        spawn_local(async move {
+            match api::delete_card(&id, card_id).await {
+                Ok(()) => cards.update(|cards| {
+                    if let Some(Ok(list)) = cards {
+                        list.retain(|c| c.id != card_id);
+                    }
+                }),
+                Err(failure) => {
+                    session.notice(&failure);
+                    error.set(Some(failure));
+                }
+            }
+        });
+    });
+    let card_name = card.name.clone();
+    view! {
+        <tr>
+            <td>
+                {move || if editing.get() {
+                    view! {
+                        <form class="inline-form" node_ref=form.node() on:submit=rename.clone() novalidate>
+                            <TextField form name="name" label=tr(|t| t.card_name) value=name />
+                            <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
+                            <button type="button" class="button secondary" on:click=move |_| editing.set(false)>
+                                {tr(|t| t.cancel)}
+                            </button>
+                            <FormError form />
+                        </form>
+                    }.into_any()
+                } else {
+                    view! { <span>{card_name.clone()}</span> }.into_any()
+                }}
+                <div class="form-error" role="alert">
+                    {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
+                </div>
+            </td>
+            <td><code>{code.clone()}</code></td>
+            <td class="row-actions">
+                {can_edit.then(|| {
+                    let label_name = card.name.clone();
+                    let delete_name = card.name.clone();
+                    view! {
+                        <button
+                            type="button"
+                            class="button link"
+                            hidden=move || editing.get()
+                            aria-label=move || (i18n.t().rename_card)(&label_name)
+                            on:click=move |_| editing.set(true)
+                        >
+                            {tr(|t| t.rename)}
+                        </button>
+                        <button
+                            type="button"
+                            class="button link danger"
+                            aria-label=move || (i18n.t().delete_card)(&delete_name)
+                            on:click=move |_| dialog.open()
+                        >
+                            {tr(|t| t.delete)}
+                        </button>
+                        <ConfirmDialog
+                            handle=dialog
+                            id=format!("delete-card-{card_id}")
+                            title=tr(|t| t.delete_card_title)
+                            body=Signal::derive(move || (i18n.t().delete_card_body)(&card.name))
+                            confirm_label=tr(|t| t.delete)
+                            danger=true
+                            on_confirm=delete
+                        />
+                    }
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn AddCard(id: ChargerId, cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>) -> impl IntoView {
+    let form = Form::new("add-card");
+    let code = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let request = CardRequest { code: code.get_untracked(), name: name.get_untracked() };
+        let checked = request.validate().map(|_| ());
+        let id = id.clone();
+        form.submit(
+            checked,
+            move || async move { api::add_card(&id, &request).await },
+            move |card| {
+                code.set(String::new());
+                name.set(String::new());
+                upsert(cards, card);
+            },
+        );
+    };
+    view! {
+        <form class="add-card" node_ref=form.node() on:submit=on_submit novalidate>
+            <h3>{tr(|t| t.add_card)}</h3>
+            <FormError form />
+            <div class="row">
+                <TextField form name="code" label=tr(|t| t.card_code) value=code hint=tr(|t| t.card_code_hint) />
+                <TextField form name="name" label=tr(|t| t.card_name) value=name />
+            </div>
+            <SubmitButton form label=tr(|t| t.add_card_submit) pending_label=tr(|t| t.adding) />
+        </form>
+    }
+}

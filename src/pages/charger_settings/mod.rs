@@ -1,0 +1,106 @@
+//! A charger's settings: one card per section, each saved on its own. Every section sends
+//! the whole settings with only its own fields changed, so that sections never undo
+//! each other.
+
+mod cards;
+mod general;
+mod limits;
+mod ocpp;
+mod operations;
+mod options;
+mod remove;
+
+use charge_model::FieldErrors;
+use charge_model::charger::{ChargerDetail, ChargerId, ChargerSettings};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::form::Form;
+use crate::components::title::use_dynamic_title;
+use crate::i18n::{tr, use_i18n};
+use crate::pages::charger::WithCharger;
+
+#[component]
+pub fn ChargerSettingsPage() -> impl IntoView {
+    view! { <WithCharger show=|detail| view! { <SettingsView detail /> }.into_any() /> }
+}
+
+/// The settings as last saved, shared by the sections.
+#[derive(Clone, Copy)]
+pub struct Saved {
+    id: StoredValue<ChargerId>,
+    settings: RwSignal<ChargerSettings>,
+}
+
+impl Saved {
+    pub fn id(&self) -> ChargerId {
+        self.id.get_value()
+    }
+
+    /// The saved settings (untracked: a section's fields start from them once).
+    pub fn get(&self) -> ChargerSettings {
+        self.settings.get_untracked()
+    }
+
+    /// Saves the settings with `change` applied; `parse_errors` are input the section
+    /// could not even read (letters in a number), shown without calling the server.
+    pub fn save(
+        &self,
+        form: Form,
+        parse_errors: FieldErrors,
+        change: impl FnOnce(&mut ChargerSettings),
+        done: impl FnOnce() + 'static,
+    ) {
+        let mut next = self.get();
+        change(&mut next);
+        let checked = if parse_errors.is_empty() { next.validate().map(|_| ()) } else { Err(parse_errors) };
+        let (id, settings) = (self.id(), self.settings);
+        form.submit(
+            checked,
+            move || async move { api::save_settings(&id, &next).await },
+            move |detail: ChargerDetail| {
+                settings.set(detail.settings);
+                done();
+            },
+        );
+    }
+}
+
+#[component]
+fn SettingsView(detail: ChargerDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let summary = detail.summary;
+    let saved = Saved { id: StoredValue::new(summary.id.clone()), settings: RwSignal::new(detail.settings) };
+    let title = Signal::derive(move || (i18n.t().settings_title)(&saved.settings.with(|s| s.name.clone())));
+    use_dynamic_title(move || title.get());
+    let back = format!("/chargers/{}", summary.id);
+    let features = detail.features;
+    let model = summary.model;
+    let can_edit = summary.role.can_edit();
+    view! {
+        <div class="page narrow settings-page">
+            <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
+                <a href="/">{tr(|t| t.chargers_title)}</a>
+                " / "
+                <a href=back>{move || saved.settings.with(|s| s.name.clone())}</a>
+            </nav>
+            <h1>{title}</h1>
+            {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
+            <fieldset class="settings-sections" disabled=!can_edit>
+                <general::General saved id=summary.id.clone() model features />
+                <limits::Limits saved />
+                <options::SpecialOptions saved features />
+                <ocpp::OcppSection saved />
+            </fieldset>
+            <operations::Operations id=summary.id.clone() features can_edit />
+            <cards::Cards id=summary.id.clone() model can_edit />
+            {summary.role.is_owner().then(|| view! { <remove::RemoveCharger id=summary.id.clone() /> })}
+        </div>
+    }
+}
+
+/// The "Saved." line under a section's button.
+pub fn saved_notice(saved: RwSignal<bool>) -> Signal<Option<String>> {
+    let i18n = use_i18n();
+    Signal::derive(move || saved.get().then(|| i18n.t().settings_saved.to_owned()))
+}
