@@ -20,7 +20,7 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function startServer() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charge-portal-bench-'));
-  const child = spawn(server, ['--addr', `127.0.0.1:${port}`, '--database', path.join(dir, 'bench.sqlite'), '--dist', dist],
+  const child = spawn(server, ['--addr', `127.0.0.1:${port}`, '--database', path.join(dir, 'bench.sqlite'), '--dist', dist, '--sim-random-events', 'false'],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`${base}/api/auth/session`)).ok) return child; } catch {}
@@ -68,6 +68,83 @@ async function firstRender(browser, url, ready) {
   return times;
 }
 
+/** A confirmed, logged-in user in a fresh browser context, owning `count` chargers. */
+async function userWithChargers(browser, count) {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+  const api = context.request;
+  const email = `bench-${Date.now()}@example.com`;
+  const password = 'correct horse battery';
+  await api.post('/api/auth/register', { data: { email, password } });
+  const mails = await (await api.get(`/api/dev/outbox?to=${encodeURIComponent(email)}`)).json();
+  await api.post('/api/auth/confirm', { data: { token: new URL(mails[0].link).searchParams.get('token') } });
+  await api.post('/api/auth/login', { data: { email, password } });
+  const ids = [];
+  while (ids.length < count) {
+    const unpaired = await (await api.get('/api/dev/chargers/unpaired')).json();
+    for (const charger of unpaired.slice(0, count - ids.length)) {
+      const paired = await api.post('/api/chargers', { data: { id: charger.id, name: `Charger ${ids.length + 1}` } });
+      if (paired.status() === 201) ids.push(charger.id);
+    }
+  }
+  // Half of them charging, so that the list is live.
+  for (const id of ids.filter((_, i) => i % 2 === 0)) {
+    await api.post(`/api/dev/chargers/${id}/car`, { data: { plugged: true } });
+  }
+  return { context, ids };
+}
+
+/** The 50-charger list: data → painted (in-app marks), navigation → painted, cold load → painted. */
+async function chargerList(browser) {
+  const COUNT = 50;
+  const { context, ids } = await userWithChargers(browser, COUNT);
+  const page = await context.newPage();
+  const files = [];
+  page.on('response', async (response) => {
+    const url = new URL(response.url());
+    if (url.origin !== base || !/\.(wasm|js|css)$/.test(url.pathname)) return;
+    try { files.push({ path: url.pathname, gzip: zlib.gzipSync(await response.body(), { level: 9 }).length }); } catch {}
+  });
+  const painted = () => page.evaluate((count) => new Promise((resolve) => {
+    const check = () => {
+      if (document.querySelectorAll('.charger-card').length >= count) {
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
+      } else {
+        requestAnimationFrame(check);
+      }
+    };
+    check();
+  }), COUNT);
+  const renders = [];
+  const navigations = [];
+  const colds = [];
+  for (let i = 0; i < LOADS; i++) {
+    await page.goto(`${base}/`);
+    colds.push(await painted());
+    renders.push(await page.evaluate(() => {
+      const data = performance.getEntriesByName('chargers-list:data').at(-1);
+      const shown = performance.getEntriesByName('chargers-list:painted').at(-1);
+      return shown.startTime - data.startTime;
+    }));
+    // In-app navigation: from a charger's page back to the list (fetch + render).
+    await page.getByRole('link', { name: 'Charger 1', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'Charger 1' }).waitFor();
+    const start = await page.evaluate(() => {
+      const t = performance.now();
+      document.querySelector('.breadcrumbs a').click();
+      return t;
+    });
+    navigations.push((await painted()) - start);
+  }
+  await context.close();
+  const stats = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+  const bundle = files.filter((f, i) => files.findIndex((g) => g.path === f.path) === i);
+  console.log(`\nCharger list with ${ids.length} chargers (${LOADS} runs)`);
+  console.log(`  data received → list painted:         ${stats(renders)}   target ≤ 100 ms`);
+  console.log(`  click "Your chargers" → list painted: ${stats(navigations)}   (includes GET /api/chargers)`);
+  console.log(`  cold page load → list painted:        ${stats(colds)}`);
+  console.log(`  app bundle (wasm + js + css): ${kb(bundle.reduce((sum, f) => sum + f.gzip, 0))} gzip -9`);
+}
+
 const child = await startServer();
 try {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -85,6 +162,7 @@ try {
   const times = await firstRender(browser, `${base}/login`, 'form button[type=submit]');
   console.log(`\nLogin page first render over ${LOADS} cold loads: median ${median(times).toFixed(0)} ms ` +
     `(min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})   target ≤ 250 ms`);
+  await chargerList(browser);
   await browser.close();
 } finally {
   child.kill();
