@@ -80,8 +80,22 @@ fn draw(
     Ok(())
 }
 
-/// The next "round" number above `value` for the top of an axis: 1, 2, 4, 8, 12, 16, 24…
+/// The next "round" number above `value` for the top of an axis: 1, 2, 3, 4, 5, 6, 8, 10…
 fn nice_ceiling(value: f32) -> f32 {
-    const STEPS: [f32; 9] = [1.0, 2.0, 4.0, 8.0, 12.0, 16.0, 24.0, 32.0, 48.0];
+    const STEPS: [f32; 14] = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 16.0, 20.0, 24.0, 32.0, 48.0];
     STEPS.into_iter().find(|&step| step >= value * 1.1).unwrap_or(value.ceil())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_ceiling;
+
+    #[test]
+    fn the_axis_top_leaves_headroom_above_the_peak() {
+        assert_eq!(nice_ceiling(1.0), 2.0);
+        assert_eq!(nice_ceiling(3.68), 5.0);
+        assert_eq!(nice_ceiling(7.36), 10.0);
+        assert_eq!(nice_ceiling(22.0), 32.0);
+        assert_eq!(nice_ceiling(60.0), 60.0);
+    }
 }

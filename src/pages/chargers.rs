@@ -84,7 +84,8 @@ fn ChargerCard(charger: ChargerSummary) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
     let status = live.status(&charger.id);
-    let locked = Memo::new(move |_| status.with(|s| s.as_ref().map(|s| s.locked)));
+    // An offline charger's lock state is not known.
+    let locked = Memo::new(move |_| status.with(|s| s.as_ref().filter(|s| s.online).map(|s| s.locked)));
     let href = format!("/chargers/{}", charger.id);
     let cover = format!("/covers/{}.svg", charger.cover.tag());
     let role = charger.role;
