@@ -3,6 +3,7 @@
 
 use anyhow::Context as _;
 use charge_model::Language;
+use charge_model::charger::Role;
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
 use rusqlite::params;
@@ -125,4 +126,33 @@ pub fn password_reset(to: &str, language: Language, link: String) -> Mail {
         ),
     };
     Mail { to: to.to_owned(), subject: subject.to_owned(), body, link: Some(link) }
+}
+
+/// The email telling someone a charger was shared with them (or that they are invited).
+pub fn shared(to: &str, language: Language, charger: &str, owner: &str, role: Role, link: String) -> Mail {
+    let (subject, body) = match language {
+        Language::En => (
+            format!("{owner} shared the charger {charger} with you"),
+            format!(
+                "{owner} shared the charger \"{charger}\" with you on Charge Portal, as {}.\n\n\
+                 Open it here (create an account with this address if you have none yet):\n{link}",
+                match role {
+                    Role::Editor => "editor: you can see it and change its settings",
+                    _ => "viewer: you can see its status and statistics",
+                }
+            ),
+        ),
+        Language::Es => (
+            format!("{owner} ha compartido contigo el cargador {charger}"),
+            format!(
+                "{owner} ha compartido contigo el cargador \"{charger}\" en Charge Portal, como {}.\n\n\
+                 Ábrelo aquí (crea una cuenta con esta dirección si aún no tienes):\n{link}",
+                match role {
+                    Role::Editor => "editor: puedes verlo y cambiar su configuración",
+                    _ => "visualizador: puedes ver su estado y sus estadísticas",
+                }
+            ),
+        ),
+    };
+    Mail { to: to.to_owned(), subject, body, link: Some(link) }
 }

@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
         (name = "chargers", description = "Pairing, the list, details, settings and the live event stream"),
         (name = "control", description = "Lock, pause, charging current and the charger's operations"),
         (name = "cards", description = "RFID cards and e-Keys"),
+        (name = "sharing", description = "Sharing a charger with viewers and editors, invitations"),
         (name = "dev", description = "Development-only helpers of the mock server"),
     )
 )]

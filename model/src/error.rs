@@ -91,6 +91,8 @@ pub enum ProblemCode {
     InvalidWebSocketUrl,
     InvalidCardCode,
     DuplicateCard,
+    AlreadyShared,
+    OwnCharger,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -135,6 +137,10 @@ pub enum Problem {
     InvalidCardCode,
     #[error("This card is already registered on this charger.")]
     DuplicateCard,
+    #[error("This charger is already shared with this address.")]
+    AlreadyShared,
+    #[error("This is your own address: you own this charger.")]
+    OwnCharger,
     /// Anything else, described by its message (a type error in the request, a newer server).
     #[error("{0}")]
     Other(String),
@@ -161,7 +167,8 @@ impl From<&Problem> for FieldError {
             Problem::InvalidWebSocketUrl => (ProblemCode::InvalidWebSocketUrl, None, None),
             Problem::InvalidCardCode => (ProblemCode::InvalidCardCode, None, None),
             Problem::DuplicateCard => (ProblemCode::DuplicateCard, None, None),
-
+            Problem::AlreadyShared => (ProblemCode::AlreadyShared, None, None),
+            Problem::OwnCharger => (ProblemCode::OwnCharger, None, None),
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
         FieldError { problem: code, min, max, message: problem.to_string() }
@@ -192,7 +199,8 @@ impl From<FieldError> for Problem {
             ProblemCode::InvalidWebSocketUrl => Problem::InvalidWebSocketUrl,
             ProblemCode::InvalidCardCode => Problem::InvalidCardCode,
             ProblemCode::DuplicateCard => Problem::DuplicateCard,
-
+            ProblemCode::AlreadyShared => Problem::AlreadyShared,
+            ProblemCode::OwnCharger => Problem::OwnCharger,
             ProblemCode::Other => Problem::Other(error.message),
         }
     }

@@ -6,6 +6,7 @@
 pub mod account;
 pub mod charger;
 pub mod error;
+pub mod sharing;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, FieldError, Problem, ProblemCode};

@@ -268,6 +268,8 @@ pub const EN: Texts = Texts {
     problem_invalid_web_socket_url: "Enter a ws:// or wss:// address, like wss://csms.example.com/ocpp.",
     problem_invalid_card_code: "Enter the card code: 4 to 20 hexadecimal digits (0-9, A-F).",
     problem_duplicate_card: "This card is already registered on this charger.",
+    problem_already_shared: "This charger is already shared with this address.",
+    problem_own_charger: "This is your own address: you own this charger.",
 
     error_network: "Cannot reach the server. Check your connection and try again.",
     error_unexpected: "The server sent an unexpected answer. Try again.",

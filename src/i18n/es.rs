@@ -276,6 +276,8 @@ pub const ES: Texts = Texts {
     problem_invalid_web_socket_url: "Escribe una dirección ws:// o wss://, como wss://csms.ejemplo.com/ocpp.",
     problem_invalid_card_code: "Escribe el código de la tarjeta: de 4 a 20 cifras hexadecimales (0-9, A-F).",
     problem_duplicate_card: "Esta tarjeta ya está registrada en este cargador.",
+    problem_already_shared: "Este cargador ya está compartido con esta dirección.",
+    problem_own_charger: "Es tu propia dirección: este cargador es tuyo.",
 
     error_network: "No se puede conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
     error_unexpected: "El servidor ha enviado una respuesta inesperada. Inténtalo de nuevo.",

@@ -70,6 +70,8 @@ impl I18n {
             Problem::InvalidWebSocketUrl => t.problem_invalid_web_socket_url.to_owned(),
             Problem::InvalidCardCode => t.problem_invalid_card_code.to_owned(),
             Problem::DuplicateCard => t.problem_duplicate_card.to_owned(),
+            Problem::AlreadyShared => t.problem_already_shared.to_owned(),
+            Problem::OwnCharger => t.problem_own_charger.to_owned(),
             Problem::Other(message) => message.clone(),
         }
     }
@@ -419,6 +421,8 @@ pub struct Texts {
     pub problem_invalid_web_socket_url: &'static str,
     pub problem_invalid_card_code: &'static str,
     pub problem_duplicate_card: &'static str,
+    pub problem_already_shared: &'static str,
+    pub problem_own_charger: &'static str,
 
     // Errors
     pub error_network: &'static str,

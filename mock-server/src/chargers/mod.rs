@@ -5,6 +5,7 @@ mod cards;
 mod control;
 mod pairing;
 mod settings;
+pub mod sharing;
 pub mod store;
 
 use charge_model::charger::{ChargeState, ChargerStatus, ChargerSummary};
@@ -25,6 +26,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(control::power_history))
         .routes(routes!(cards::list, cards::add))
         .routes(routes!(cards::change, cards::delete))
+        .routes(routes!(sharing::list, sharing::add))
+        .routes(routes!(sharing::change_role, sharing::remove))
+        .routes(routes!(sharing::change_invitation, sharing::revoke_invitation))
 }
 
 /// Releases every charger a user owns (the account is being deleted).

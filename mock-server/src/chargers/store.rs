@@ -142,6 +142,7 @@ pub fn release(conn: &mut Connection, id: &ChargerId) -> ApiResult<Vec<i64>> {
     }
     for sql in [
         "DELETE FROM shares WHERE charger_id = ?1",
+        "DELETE FROM invitations WHERE charger_id = ?1",
         "DELETE FROM rfid_cards WHERE charger_id = ?1",
         "DELETE FROM charge_sessions WHERE charger_id = ?1",
         "UPDATE chargers SET owner_id = NULL, paired_at = NULL, settings = NULL, intensity_a = 16, locked = 0,

@@ -116,6 +116,21 @@ impl TestApp {
         assert_eq!(self.login(email, PASSWORD).await.status(), StatusCode::OK);
     }
 
+    /// A confirmed user logged in on a client of their own (another browser).
+    pub async fn other_user(&self, email: &str) -> Client {
+        self.confirmed_user(email).await;
+        let client = new_client();
+        let login = json!({"email": email, "password": PASSWORD});
+        let response = client.post(self.url("/api/auth/login")).json(&login).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        client
+    }
+
+    /// The user ID of an account.
+    pub fn user_id(&self, email: &str) -> i64 {
+        self.query(&format!("SELECT id FROM users WHERE email = '{email}'"), |r| r.get(0))
+    }
+
     /// An ID nobody has paired yet, of `model` (`trydan`, `pole_pro`…).
     pub async fn unpaired(&self, model: &str) -> String {
         let list: Vec<Value> = self.get("/api/dev/chargers/unpaired").await.json().await.unwrap();

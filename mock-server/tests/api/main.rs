@@ -8,5 +8,7 @@ mod errors;
 mod helpers;
 mod live;
 mod password_recovery;
+mod permissions;
 mod profile;
+mod sharing;
 mod web;

@@ -1,0 +1,96 @@
+//! Sharing a charger with other people, as viewer or editor.
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::Email;
+use crate::charger::Role;
+use crate::{FieldErrors, Problem};
+
+/// `POST /api/chargers/{id}/shares`: share by email address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ShareRequest {
+    pub email: String,
+    pub role: Role,
+}
+
+impl ShareRequest {
+    /// A valid address and a role that can be given (viewer or editor).
+    pub fn validate(&self) -> Result<(Email, Role), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let email = errors.check("email", Email::parse(&self.email));
+        errors.check("role", shareable(self.role));
+        errors.into_result()?;
+        Ok((email.expect("checked"), self.role))
+    }
+}
+
+/// `PUT /api/chargers/{id}/shares/{user}` and `…/invitations/{invitation}`: a new role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoleRequest {
+    pub role: Role,
+}
+
+impl RoleRequest {
+    pub fn validate(&self) -> Result<Role, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        errors.check("role", shareable(self.role));
+        errors.into_result().map(|()| self.role)
+    }
+}
+
+/// There is exactly one owner: the role cannot be given away.
+fn shareable(role: Role) -> Result<Role, Problem> {
+    match role {
+        Role::Viewer | Role::Editor => Ok(role),
+        Role::Owner => {
+            Err(Problem::Other("Share as viewer or editor: a charger has exactly one owner.".to_owned()))
+        }
+    }
+}
+
+/// A person a charger is shared with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Share {
+    pub user_id: i64,
+    pub email: String,
+    /// The person's name, empty when they have not given one.
+    pub name: String,
+    pub role: Role,
+}
+
+/// A share waiting for its address to register and confirm an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invitation {
+    pub id: i64,
+    pub email: String,
+    pub role: Role,
+}
+
+/// `GET /api/chargers/{id}/shares`, and the answer to a new share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Sharing {
+    pub shares: Vec<Share>,
+    pub invitations: Vec<Invitation>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_owner_role_cannot_be_shared() {
+        let request = ShareRequest { email: "Bea@Example.com".to_owned(), role: Role::Editor };
+        assert_eq!(request.validate().unwrap().0.as_str(), "bea@example.com");
+        let owner = ShareRequest { role: Role::Owner, ..request.clone() };
+        assert!(owner.validate().unwrap_err().get("role").is_some());
+        let bad = ShareRequest { email: "bea".to_owned(), ..request };
+        assert_eq!(bad.validate().unwrap_err().get("email"), Some(&Problem::InvalidEmail));
+        assert!(RoleRequest { role: Role::Owner }.validate().is_err());
+        assert_eq!(RoleRequest { role: Role::Viewer }.validate(), Ok(Role::Viewer));
+    }
+}
