@@ -70,6 +70,11 @@ test.describe('Accessibility (axe)', () => {
     await page.getByRole('region', { name: 'OCPP' }).getByRole('button', { name: 'Save' }).click();
     await expect(page.getByText('This field is required.').first()).toBeVisible();
     await expectAccessible(page);
+    const sharing = page.getByRole('region', { name: 'Sharing' });
+    await sharing.getByLabel('Email').fill('invited-a11y@example.com');
+    await sharing.getByRole('button', { name: 'Share' }).click();
+    await expect(sharing.getByRole('row', { name: /invited-a11y/ })).toBeVisible();
+    await expectAccessible(page);
   });
 
   test('the Spanish login page has no violations', async ({ page }) => {

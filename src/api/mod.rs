@@ -1,8 +1,9 @@
 //! The typed REST client: one function per endpoint, each returning `Result<T, ApiError>`.
-//! This module holds the transport; `account` and `chargers` the endpoints.
+//! This module holds the transport; `account`, `chargers` and `sharing` the endpoints.
 
 mod account;
 mod chargers;
+mod sharing;
 
 pub use account::*;
 use charge_model::{ErrorBody, ErrorCode};
@@ -10,6 +11,7 @@ pub use chargers::*;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+pub use sharing::*;
 use web_sys::RequestCredentials;
 
 use crate::config::api_base;

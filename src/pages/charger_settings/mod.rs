@@ -9,6 +9,7 @@ mod ocpp;
 mod operations;
 mod options;
 mod remove;
+mod sharing;
 
 use charge_model::FieldErrors;
 use charge_model::charger::{ChargerDetail, ChargerId, ChargerSettings};
@@ -94,7 +95,15 @@ fn SettingsView(detail: ChargerDetail) -> impl IntoView {
             </fieldset>
             <operations::Operations id=summary.id.clone() features can_edit />
             <cards::Cards id=summary.id.clone() model can_edit />
-            {summary.role.is_owner().then(|| view! { <remove::RemoveCharger id=summary.id.clone() /> })}
+            {if summary.role.is_owner() {
+                view! {
+                    <sharing::SharingSection id=summary.id.clone() />
+                    <remove::RemoveCharger id=summary.id.clone() />
+                }
+                    .into_any()
+            } else {
+                view! { <remove::LeaveCharger id=summary.id.clone() /> }.into_any()
+            }}
         </div>
     }
 }
