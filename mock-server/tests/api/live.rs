@@ -107,3 +107,33 @@ async fn the_stream_needs_a_session() {
     let app = spawn_app().await;
     assert_eq!(app.get("/api/events").await.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn sharing_and_unsharing_reach_an_open_stream_at_once() {
+    let app = spawn_app().await;
+    app.logged_in_user("ana@example.com").await;
+    let id = app.paired("trydan", "Garage").await;
+    let bea = app.other_user("bea@example.com").await;
+    let bea_id = app.user_id("bea@example.com");
+    let mut events = subscribe(&app, &bea).await;
+
+    app.post(&format!("/api/chargers/{id}/shares"), json!({"email": "bea@example.com", "role": "viewer"}))
+        .await;
+    read_until(&mut events, |event, _| event == "access").await;
+    // Now Bea's stream carries the shared charger's changes.
+    app.plug_car(&id).await;
+    read_until(&mut events, |_, data| {
+        data["charger_id"] == id.as_str() && data["status"]["state"] == "charging"
+    })
+    .await;
+
+    app.put(&format!("/api/chargers/{id}/shares/{bea_id}"), json!({"role": "editor"})).await;
+    read_until(&mut events, |event, _| event == "access").await;
+
+    app.delete(&format!("/api/chargers/{id}/shares/{bea_id}")).await;
+    read_until(&mut events, |event, _| event == "access").await;
+    // Unshared: a change of the charger no longer reaches her, only her own events would.
+    app.put(&format!("/api/chargers/{id}/intensity"), json!({"amps": 8})).await;
+    let quiet = tokio::time::timeout(Duration::from_millis(300), events.chunk()).await;
+    assert!(quiet.is_err(), "no event after unsharing: {quiet:?}");
+}
