@@ -64,6 +64,10 @@ pub struct FieldError {
     /// Upper bound, for `too_long` and `out_of_range`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
+    /// The problem's particulars, for `uncovered` and `overlapping`: the time ranges, like
+    /// `02:00–04:00, 22:00–24:00`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// English text of the problem.
     pub message: String,
 }
@@ -93,6 +97,9 @@ pub enum ProblemCode {
     DuplicateCard,
     AlreadyShared,
     OwnCharger,
+    Uncovered,
+    Overlapping,
+    TooManyTimers,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -141,6 +148,12 @@ pub enum Problem {
     AlreadyShared,
     #[error("This is your own address: you own this charger.")]
     OwnCharger,
+    #[error("Not covered: {0}. The ranges must cover all 24 hours.")]
+    Uncovered(String),
+    #[error("Covered more than once: {0}. The ranges must not overlap.")]
+    Overlapping(String),
+    #[error("A charger has at most 2 timers.")]
+    TooManyTimers,
     /// Anything else, described by its message (a type error in the request, a newer server).
     #[error("{0}")]
     Other(String),
@@ -169,9 +182,16 @@ impl From<&Problem> for FieldError {
             Problem::DuplicateCard => (ProblemCode::DuplicateCard, None, None),
             Problem::AlreadyShared => (ProblemCode::AlreadyShared, None, None),
             Problem::OwnCharger => (ProblemCode::OwnCharger, None, None),
+            Problem::Uncovered(_) => (ProblemCode::Uncovered, None, None),
+            Problem::Overlapping(_) => (ProblemCode::Overlapping, None, None),
+            Problem::TooManyTimers => (ProblemCode::TooManyTimers, None, None),
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
-        FieldError { problem: code, min, max, message: problem.to_string() }
+        let detail = match problem {
+            Problem::Uncovered(ranges) | Problem::Overlapping(ranges) => Some(ranges.clone()),
+            _ => None,
+        };
+        FieldError { problem: code, min, max, detail, message: problem.to_string() }
     }
 }
 
@@ -201,6 +221,9 @@ impl From<FieldError> for Problem {
             ProblemCode::DuplicateCard => Problem::DuplicateCard,
             ProblemCode::AlreadyShared => Problem::AlreadyShared,
             ProblemCode::OwnCharger => Problem::OwnCharger,
+            ProblemCode::Uncovered => Problem::Uncovered(error.detail.unwrap_or_default()),
+            ProblemCode::Overlapping => Problem::Overlapping(error.detail.unwrap_or_default()),
+            ProblemCode::TooManyTimers => Problem::TooManyTimers,
             ProblemCode::Other => Problem::Other(error.message),
         }
     }

@@ -5,8 +5,12 @@
 
 pub mod account;
 pub mod charger;
+pub mod day_ranges;
+pub mod dynamic_power;
 pub mod error;
+pub mod madrid;
 pub mod sharing;
+pub mod timers;
 pub mod validate;
 
 pub use error::{ErrorBody, ErrorCode, FieldError, Problem, ProblemCode};

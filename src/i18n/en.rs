@@ -296,6 +296,9 @@ pub const EN: Texts = Texts {
     problem_duplicate_card: "This card is already registered on this charger.",
     problem_already_shared: "This charger is already shared with this address.",
     problem_own_charger: "This is your own address: you own this charger.",
+    problem_uncovered: |ranges| format!("Not covered: {ranges}. The ranges must cover all 24 hours."),
+    problem_overlapping: |ranges| format!("Covered more than once: {ranges}. The ranges must not overlap."),
+    problem_too_many_timers: "A charger has at most 2 timers.",
 
     error_network: "Cannot reach the server. Check your connection and try again.",
     error_unexpected: "The server sent an unexpected answer. Try again.",

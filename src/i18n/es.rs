@@ -304,6 +304,11 @@ pub const ES: Texts = Texts {
     problem_duplicate_card: "Esta tarjeta ya está registrada en este cargador.",
     problem_already_shared: "Este cargador ya está compartido con esta dirección.",
     problem_own_charger: "Es tu propia dirección: este cargador es tuyo.",
+    problem_uncovered: |ranges| format!("Sin cubrir: {ranges}. Los tramos deben cubrir las 24 horas."),
+    problem_overlapping: |ranges| {
+        format!("Cubierto más de una vez: {ranges}. Los tramos no deben solaparse.")
+    },
+    problem_too_many_timers: "Un cargador tiene como máximo 2 temporizadores.",
 
     error_network: "No se puede conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
     error_unexpected: "El servidor ha enviado una respuesta inesperada. Inténtalo de nuevo.",

@@ -72,6 +72,9 @@ impl I18n {
             Problem::DuplicateCard => t.problem_duplicate_card.to_owned(),
             Problem::AlreadyShared => t.problem_already_shared.to_owned(),
             Problem::OwnCharger => t.problem_own_charger.to_owned(),
+            Problem::Uncovered(ranges) => (t.problem_uncovered)(ranges),
+            Problem::Overlapping(ranges) => (t.problem_overlapping)(ranges),
+            Problem::TooManyTimers => t.problem_too_many_timers.to_owned(),
             Problem::Other(message) => message.clone(),
         }
     }
@@ -449,6 +452,9 @@ pub struct Texts {
     pub problem_duplicate_card: &'static str,
     pub problem_already_shared: &'static str,
     pub problem_own_charger: &'static str,
+    pub problem_uncovered: fn(&str) -> String,
+    pub problem_overlapping: fn(&str) -> String,
+    pub problem_too_many_timers: &'static str,
 
     // Errors
     pub error_network: &'static str,
