@@ -113,6 +113,7 @@ bench() {
   build_portal
   cargo build --release -p charge-mock-server
   (cd end2end && E2E_SERVER="$SERVER_RELEASE" DIST="$ROOT/dist" node bench/run.mjs)
+  cargo bench -p charge-mock-server --bench api_load
 }
 
 case "${1:-}" in
