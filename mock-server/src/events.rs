@@ -40,7 +40,8 @@ pub async fn events(
             Some(Event::default().event("status").data(serde_json::to_string(&event).ok()?))
         })
         .collect();
-    let stream = Live { state, user_id: user.id, allowed, receiver, pending: snapshot };
+    let pending = snapshot.into_iter().rev().collect();
+    let stream = Live { state, user_id: user.id, allowed, receiver, pending };
     let stream = futures_util::stream::unfold(stream, |mut live| async move {
         let event = live.next().await?;
         Some((Ok(event), live))
@@ -58,13 +59,22 @@ struct Live {
 
 impl Live {
     async fn next(&mut self) -> Option<Event> {
-        if let Some(event) = self.pending.pop() {
-            return Some(event);
-        }
         loop {
+            if let Some(event) = self.pending.pop() {
+                return Some(event);
+            }
             match self.receiver.recv().await {
                 Ok(Push::Status { charger_id, json }) if self.allowed.contains(&charger_id) => {
                     return Some(Event::default().event("status").data(&*json));
+                }
+                Ok(Push::Statuses { changed }) => {
+                    // Kept in order: `pending` is popped from the end.
+                    self.pending = changed
+                        .iter()
+                        .rev()
+                        .filter(|(charger_id, _)| self.allowed.contains(charger_id))
+                        .map(|(_, json)| Event::default().event("status").data(&**json))
+                        .collect();
                 }
                 Ok(Push::Access { user_ids }) if user_ids.contains(&self.user_id) => {
                     // A session that ended meanwhile closes the stream.

@@ -137,3 +137,27 @@ async fn sharing_and_unsharing_reach_an_open_stream_at_once() {
     let quiet = tokio::time::timeout(Duration::from_millis(300), events.chunk()).await;
     assert!(quiet.is_err(), "no event after unsharing: {quiet:?}");
 }
+
+#[tokio::test]
+async fn a_tick_reaches_each_stream_with_only_its_own_chargers() {
+    let app = spawn_app().await;
+    app.logged_in_user("ana@example.com").await;
+    let anas = app.paired("trydan", "Ana's").await;
+    let bob = app.other_user("bob@example.com").await;
+    let bobs = app.unpaired("denka").await;
+    bob.post(app.url("/api/chargers")).json(&json!({"id": bobs, "name": "Bob's"})).send().await.unwrap();
+    app.plug_car(&anas).await;
+    app.plug_car(&bobs).await;
+    let mut anas_events = subscribe(&app, &app.client).await;
+    read_until(&mut anas_events, |event, _| event == "status").await;
+
+    // One tick changes both chargers' energy: Ana hears of hers only.
+    app.state.clock.advance(chrono::Duration::seconds(60));
+    app.state.simulator.tick();
+    let seen =
+        read_until(&mut anas_events, |_, data| data["status"]["session_energy_wh"].as_f64() > Some(0.0))
+            .await;
+    assert!(seen.iter().all(|(_, data)| data["charger_id"] == anas.as_str()), "{seen:?}");
+    let energy = seen.last().unwrap().1["status"]["session_energy_wh"].as_f64().unwrap();
+    assert!((energy - 3680.0 / 60.0).abs() < 1.0, "a minute at 3.68 kW: {energy}");
+}
