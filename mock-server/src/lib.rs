@@ -13,6 +13,7 @@ pub mod events;
 pub mod mail;
 pub mod openapi;
 pub mod simulator;
+pub mod tariffs;
 pub mod web;
 
 use std::sync::Arc;

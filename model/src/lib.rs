@@ -10,6 +10,7 @@ pub mod dynamic_power;
 pub mod error;
 pub mod madrid;
 pub mod sharing;
+pub mod tariff;
 pub mod timers;
 pub mod validate;
 

@@ -1,0 +1,408 @@
+//! Tariffs and what a charge costs. Money is exact: prices are integer micro-euros per kWh,
+//! energy integer milliwatt-hours, their products integer pico-euros, rounded to cents once.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::day_ranges::{Span, check_cover};
+use crate::madrid;
+use crate::{FieldErrors, Problem};
+
+/// A price in micro-euros per kWh: 0.1523 €/kWh is `Price(152_300)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct Price(pub i64);
+
+/// The most a price may be, either way, in €/kWh.
+pub const PRICE_LIMIT_EUROS: i64 = 10;
+
+impl Price {
+    /// Reads "0,1523" or "0.1523" €/kWh (up to 6 decimals) exactly.
+    pub fn parse(text: &str) -> Result<Price, Problem> {
+        let invalid = || Problem::Other("Enter a price in €/kWh, like 0.1523.".to_owned());
+        let text = text.trim().replace(',', ".");
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text.as_str()),
+        };
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty() && fraction.is_empty()
+            || fraction.len() > 6
+            || !whole.chars().chain(fraction.chars()).all(|c| c.is_ascii_digit())
+        {
+            return Err(invalid());
+        }
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().map_err(|_| invalid())? };
+        let fraction: i64 = format!("{fraction:0<6}").parse().map_err(|_| invalid())?;
+        if whole >= PRICE_LIMIT_EUROS {
+            return Err(Problem::OutOfRange {
+                min: -(PRICE_LIMIT_EUROS as f64),
+                max: PRICE_LIMIT_EUROS as f64,
+            });
+        }
+        let micros = whole * 1_000_000 + fraction;
+        Ok(Price(if negative { -micros } else { micros }))
+    }
+
+    /// Within ±10 €/kWh.
+    pub fn check(self) -> Result<(), Problem> {
+        let limit = PRICE_LIMIT_EUROS * 1_000_000;
+        if (-limit..=limit).contains(&self.0) {
+            Ok(())
+        } else {
+            Err(Problem::OutOfRange { min: -(PRICE_LIMIT_EUROS as f64), max: PRICE_LIMIT_EUROS as f64 })
+        }
+    }
+
+    /// €/kWh with `decimals` decimals (rounded half away from zero), "." as separator.
+    pub fn euros(self, decimals: u32) -> String {
+        let decimals = decimals.min(6);
+        let step = 10_i64.pow(6 - decimals);
+        let rounded = (self.0.abs() + step / 2) / step;
+        let scale = 10_i64.pow(decimals);
+        let sign = if self.0 < 0 && rounded != 0 { "-" } else { "" };
+        if decimals == 0 {
+            format!("{sign}{rounded}")
+        } else {
+            format!("{sign}{}.{:0width$}", rounded / scale, rounded % scale, width = decimals as usize)
+        }
+    }
+}
+
+/// A range of the day and its price.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PricedSpan {
+    #[serde(flatten)]
+    pub span: Span,
+    pub price: Price,
+}
+
+/// What the user pays for energy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Tariff {
+    /// One price all the time.
+    Flat { price: Price },
+    /// Prices by time of day; the ranges cover 24 hours.
+    TimeRanges { ranges: Vec<PricedSpan> },
+    /// Prices by time of day for each day of the week, Monday first.
+    DayTimeRanges { days: Vec<Vec<PricedSpan>> },
+    /// Indexed to the market: the OMIE price plus the access tolls and charges of the
+    /// 2.0TD period (`p1`, `p2`, `p3`) plus the retailer's margin.
+    Indexed { margin: Price, p1: Price, p2: Price, p3: Price },
+    /// The regulated PVPC 2.0TD price, as published by REE for each hour.
+    Pvpc,
+    /// The OMIE day-ahead price for Spain, as it is.
+    OmieSpot,
+}
+
+impl Default for Tariff {
+    fn default() -> Self {
+        Tariff::Flat { price: Price(150_000) }
+    }
+}
+
+/// The market series a tariff follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Market {
+    /// OMIE day-ahead marginal price, Spain.
+    Omie,
+    /// PVPC 2.0TD energy term (REE / ESIOS indicator 1001, peninsula).
+    Pvpc,
+}
+
+impl Market {
+    pub fn tag(self) -> &'static str {
+        match self {
+            Market::Omie => "omie",
+            Market::Pvpc => "pvpc",
+        }
+    }
+}
+
+impl Tariff {
+    /// The market prices it needs, if any.
+    pub fn market(&self) -> Option<Market> {
+        match self {
+            Tariff::Indexed { .. } | Tariff::OmieSpot => Some(Market::Omie),
+            Tariff::Pvpc => Some(Market::Pvpc),
+            _ => None,
+        }
+    }
+
+    /// Prices within limits; ranges covering each day once. Fields: `price`, `ranges`,
+    /// `ranges.1.price`, `days`, `days.5`, `margin`, `p1`…
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let spans = |errors: &mut FieldErrors, field: &str, ranges: &[PricedSpan]| {
+            for (index, range) in ranges.iter().enumerate() {
+                errors.check(&format!("{field}.{index}.price"), range.price.check());
+            }
+            errors.check(field, check_cover(&ranges.iter().map(|r| r.span).collect::<Vec<_>>()));
+        };
+        match self {
+            Tariff::Flat { price } => {
+                errors.check("price", price.check());
+            }
+            Tariff::TimeRanges { ranges } => spans(&mut errors, "ranges", ranges),
+            Tariff::DayTimeRanges { days } => {
+                if days.len() == 7 {
+                    for (day, ranges) in days.iter().enumerate() {
+                        spans(&mut errors, &format!("days.{day}"), ranges);
+                    }
+                } else {
+                    errors.add("days", Problem::Other("Give the prices of each of the 7 days.".to_owned()));
+                }
+            }
+            Tariff::Indexed { margin, p1, p2, p3 } => {
+                for (field, price) in [("margin", margin), ("p1", p1), ("p2", p2), ("p3", p3)] {
+                    errors.check(field, price.check());
+                }
+            }
+            Tariff::Pvpc | Tariff::OmieSpot => {}
+        }
+        errors.into_result()
+    }
+
+    /// The price at an instant. `market` is the market price there, for the tariffs that
+    /// follow one (`None` for the others).
+    pub fn price_at(&self, at: DateTime<Utc>, market: Option<Price>) -> Price {
+        let local = madrid::local(at);
+        let minute = (local.hour() * 60 + local.minute()) as u16;
+        let in_ranges = |ranges: &[PricedSpan]| {
+            ranges.iter().find(|r| r.span.contains(minute)).map_or(Price(0), |r| r.price)
+        };
+        match self {
+            Tariff::Flat { price } => *price,
+            Tariff::TimeRanges { ranges } => in_ranges(ranges),
+            Tariff::DayTimeRanges { days } => {
+                days.get(madrid::weekday_index(local.weekday())).map_or(Price(0), |ranges| in_ranges(ranges))
+            }
+            Tariff::Indexed { margin, p1, p2, p3 } => {
+                let tolls = match period_20td(local) {
+                    Period::P1 => p1,
+                    Period::P2 => p2,
+                    Period::P3 => p3,
+                };
+                Price(market.unwrap_or_default().0 + tolls.0 + margin.0)
+            }
+            Tariff::Pvpc | Tariff::OmieSpot => market.unwrap_or_default(),
+        }
+    }
+}
+
+/// The time periods of the 2.0TD access tariff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum Period {
+    /// Peak: 10–14 and 18–22 on working days.
+    P1,
+    /// Flat: 8–10, 14–18 and 22–24 on working days.
+    P2,
+    /// Valley: 0–8 on working days; weekends and national holidays all day.
+    P3,
+}
+
+/// The 2.0TD period of a local time (peninsula; official hours of CNMC Circular 3/2020).
+pub fn period_20td(local: NaiveDateTime) -> Period {
+    let date = local.date();
+    if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) || is_national_holiday(date) {
+        return Period::P3;
+    }
+    match local.hour() {
+        0..=7 => Period::P3,
+        10..=13 | 18..=21 => Period::P1,
+        _ => Period::P2,
+    }
+}
+
+/// The national holidays with a fixed date, which the 2.0TD counts as P3 all day (holidays
+/// that move, like Good Friday, or that regions may replace, do not count).
+pub fn is_national_holiday(date: NaiveDate) -> bool {
+    const FIXED: [(u32, u32); 9] =
+        [(1, 1), (1, 6), (5, 1), (8, 15), (10, 12), (11, 1), (12, 6), (12, 8), (12, 25)];
+    FIXED.contains(&(date.month(), date.day()))
+}
+
+/// Energy delivered in an interval of a charge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnergySlice {
+    /// Unix seconds; slices start on quarter-hours, so each lies inside one price interval.
+    pub start: i64,
+    /// Milliwatt-hours.
+    pub energy_mwh: i64,
+}
+
+/// A market price or, when there is none, an estimate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quote {
+    pub price: Price,
+    pub estimated: bool,
+}
+
+/// What a charge cost: exact cents, and whether estimated market prices went into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Cost {
+    pub cents: i64,
+    pub estimated: bool,
+}
+
+/// The cost of a charge under `tariff`: the sum over its slices of energy × the price at the
+/// slice, with `market` quoting the market price of an instant for the tariffs that need one.
+pub fn cost(tariff: &Tariff, slices: &[EnergySlice], market: impl Fn(DateTime<Utc>) -> Quote) -> Cost {
+    let needs_market = tariff.market().is_some();
+    let mut pico: i128 = 0;
+    let mut estimated = false;
+    for slice in slices {
+        let Some(at) = DateTime::from_timestamp(slice.start, 0) else { continue };
+        let quote = needs_market.then(|| market(at));
+        estimated |= quote.is_some_and(|q| q.estimated);
+        let price = tariff.price_at(at, quote.map(|q| q.price));
+        // mWh × µ€/kWh = 10⁻³ Wh × 10⁻⁶ € / 10³ Wh = 10⁻¹² €.
+        pico += i128::from(slice.energy_mwh) * i128::from(price.0);
+    }
+    Cost { cents: round_pico_to_cents(pico), estimated }
+}
+
+/// Rounds pico-euros to cents, half away from zero.
+fn round_pico_to_cents(pico: i128) -> i64 {
+    const PICO_PER_CENT: i128 = 10_000_000_000;
+    let cents = (pico.abs() + PICO_PER_CENT / 2) / PICO_PER_CENT;
+    let cents = i64::try_from(cents).unwrap_or(i64::MAX);
+    if pico < 0 { -cents } else { cents }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    fn slice(start: &str, wh: i64) -> EnergySlice {
+        EnergySlice { start: utc(start).timestamp(), energy_mwh: wh * 1000 }
+    }
+
+    fn ranged(pairs: &[(u16, u16, i64)]) -> Vec<PricedSpan> {
+        pairs
+            .iter()
+            .map(|&(s, e, p)| PricedSpan { span: Span { start: s * 60, end: e * 60 }, price: Price(p) })
+            .collect()
+    }
+
+    #[test]
+    fn prices_read_and_write_exactly() {
+        assert_eq!(Price::parse("0,1523"), Ok(Price(152_300)));
+        assert_eq!(Price::parse(".05"), Ok(Price(50_000)));
+        assert_eq!(Price::parse("-0.000001"), Ok(Price(-1)));
+        assert!(Price::parse("0.1234567").is_err());
+        assert!(Price::parse("abc").is_err() && Price::parse("").is_err() && Price::parse("1.2.3").is_err());
+        assert!(Price::parse("12").is_err());
+        assert_eq!(Price(152_350).euros(4), "0.1524");
+        assert_eq!(Price(-152_350).euros(2), "-0.15");
+        assert_eq!(Price(7_630).euros(6), "0.007630");
+    }
+
+    #[test]
+    fn periods_follow_the_official_hours_with_weekends_and_holidays_in_p3() {
+        let at = |y, m, d, h| NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, 30, 0).unwrap();
+        // Wednesday 2025-11-26.
+        assert_eq!(period_20td(at(2025, 11, 26, 7)), Period::P3);
+        assert_eq!(period_20td(at(2025, 11, 26, 8)), Period::P2);
+        assert_eq!(period_20td(at(2025, 11, 26, 10)), Period::P1);
+        assert_eq!(period_20td(at(2025, 11, 26, 14)), Period::P2);
+        assert_eq!(period_20td(at(2025, 11, 26, 19)), Period::P1);
+        assert_eq!(period_20td(at(2025, 11, 26, 23)), Period::P2);
+        assert_eq!(period_20td(at(2025, 11, 29, 12)), Period::P3, "Saturday");
+        assert_eq!(period_20td(at(2025, 12, 8, 12)), Period::P3, "Monday, Immaculate Conception");
+        assert_eq!(period_20td(at(2026, 4, 3, 12)), Period::P1, "Good Friday has no fixed date");
+    }
+
+    #[test]
+    fn periods_are_read_in_local_time_across_the_dst_change() {
+        let tariff = Tariff::Indexed { margin: Price(0), p1: Price(100), p2: Price(20), p3: Price(3) };
+        // Friday 2026-03-27 is summer time? No: it starts on Sunday the 29th. 09:30 UTC = 10:30 CET: P1.
+        assert_eq!(tariff.price_at(utc("2026-03-27T09:30:00Z"), Some(Price(0))), Price(100));
+        // Monday 2026-03-30, summer time: 08:30 UTC = 10:30 CEST: P1; 07:30 UTC = 09:30: P2.
+        assert_eq!(tariff.price_at(utc("2026-03-30T08:30:00Z"), Some(Price(0))), Price(100));
+        assert_eq!(tariff.price_at(utc("2026-03-30T07:30:00Z"), Some(Price(0))), Price(20));
+    }
+
+    #[test]
+    fn a_session_is_priced_slice_by_slice_by_hand() {
+        let tariff = Tariff::TimeRanges { ranges: ranged(&[(0, 8, 80_000), (8, 24, 200_000)]) };
+        // Winter: 06:45–07:15 UTC = 07:45–08:15 local: two quarters in each price.
+        let slices = [
+            slice("2025-11-26T06:45:00Z", 925),
+            slice("2025-11-26T07:00:00Z", 920),
+            slice("2025-11-26T07:15:00Z", 910),
+        ];
+        // 925 Wh × 0.08 + 920 Wh × 0.20 + 910 Wh × 0.20 = 0.074 + 0.184 + 0.182 = 0.44 €.
+        assert_eq!(cost(&tariff, &slices, |_| unreachable!()), Cost { cents: 44, estimated: false });
+    }
+
+    #[test]
+    fn a_session_across_the_dst_change_uses_local_hours() {
+        // Night of 2025-10-25/26: 02:00–03:00 local happens twice. Cheap before 03:00 local.
+        let tariff = Tariff::TimeRanges { ranges: ranged(&[(0, 3, 100_000), (3, 24, 300_000)]) };
+        let slices = [
+            slice("2025-10-26T00:30:00Z", 1000), // 02:30 CEST: cheap
+            slice("2025-10-26T01:30:00Z", 1000), // 02:30 CET, the repeated hour: cheap
+            slice("2025-10-26T02:30:00Z", 1000), // 03:30 CET: dear
+        ];
+        assert_eq!(cost(&tariff, &slices, |_| unreachable!()).cents, 10 + 10 + 30);
+    }
+
+    #[test]
+    fn market_tariffs_add_tolls_and_margin_and_say_when_they_estimated() {
+        let tariff =
+            Tariff::Indexed { margin: Price(10_000), p1: Price(90_000), p2: Price(30_000), p3: Price(3_000) };
+        // Saturday: P3. Market 105.10 €/MWh = 105 100 µ€/kWh; + 3 000 + 10 000 = 0.1181 €/kWh.
+        let slices = [slice("2025-11-29T10:00:00Z", 7_000), slice("2025-11-29T10:15:00Z", 3_000)];
+        let known = cost(&tariff, &slices, |_| Quote { price: Price(105_100), estimated: false });
+        assert_eq!(known, Cost { cents: 118, estimated: false }, "10 kWh × 0.1181 € = 1.181 €");
+        let mixed =
+            cost(&tariff, &slices, |at| Quote { price: Price(105_100), estimated: at.minute() == 15 });
+        assert!(mixed.estimated);
+    }
+
+    #[test]
+    fn cents_round_half_away_from_zero_once_at_the_end() {
+        let tariff = Tariff::Flat { price: Price(150_000) };
+        // 1 Wh at 0.15 €/kWh is 0.015 cents; 1000 such slices are 15 cents exactly, not 0.
+        let slices: Vec<_> =
+            (0..1000).map(|i| EnergySlice { start: 1_764_000_000 + i * 900, energy_mwh: 1_000 }).collect();
+        assert_eq!(cost(&tariff, &slices, |_| unreachable!()).cents, 15);
+        assert_eq!(round_pico_to_cents(5_000_000_000), 1);
+        assert_eq!(round_pico_to_cents(-5_000_000_000), -1);
+        assert_eq!(round_pico_to_cents(4_999_999_999), 0);
+    }
+
+    #[test]
+    fn ranges_must_cover_the_day_and_each_week_day_is_checked() {
+        let gap = Tariff::TimeRanges { ranges: ranged(&[(0, 8, 1), (9, 24, 2)]) };
+        assert_eq!(
+            gap.validate().unwrap_err().get("ranges"),
+            Some(&Problem::Uncovered("08:00–09:00".to_owned()))
+        );
+        let mut days = vec![ranged(&[(0, 24, 1)]); 7];
+        days[5] = ranged(&[(0, 12, 1), (10, 24, 1)]);
+        let weekly = Tariff::DayTimeRanges { days };
+        assert_eq!(
+            weekly.validate().unwrap_err().get("days.5"),
+            Some(&Problem::Overlapping("10:00–12:00".to_owned()))
+        );
+        assert!(Tariff::DayTimeRanges { days: vec![] }.validate().is_err());
+        assert!(Tariff::Flat { price: Price(11_000_000) }.validate().is_err());
+    }
+}
