@@ -16,6 +16,8 @@ use crate::live::Live;
 use crate::pages::charger::ChargerPage;
 use crate::pages::charger_settings::ChargerSettingsPage;
 use crate::pages::chargers::ChargersPage;
+use crate::pages::schedule::SchedulePage;
+use crate::pages::tariff::TariffPage;
 use crate::pages::check_email::CheckEmailPage;
 use crate::pages::confirm::ConfirmPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
@@ -56,6 +58,14 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/chargers/:id/settings")
                         view=|| view! { <RequireLogin><ChargerSettingsPage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/chargers/:id/schedule")
+                        view=|| view! { <RequireLogin><SchedulePage /></RequireLogin> }
+                    />
+                    <Route
+                        path=path!("/chargers/:id/tariff")
+                        view=|| view! { <RequireLogin><TariffPage /></RequireLogin> }
                     />
                     <Route path=path!("/profile") view=|| view! { <RequireLogin><ProfilePage /></RequireLogin> } />
                 </Routes>

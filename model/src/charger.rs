@@ -199,6 +199,12 @@ pub struct ChargerStatus {
     pub firmware: String,
     /// Progress of a running firmware update, in percent.
     pub update_progress: Option<u8>,
+    /// Dynamic power control sets the current (the slider is read-only).
+    #[serde(default)]
+    pub dynamic_power: bool,
+    /// A car is plugged in but the timers do not allow charging now.
+    #[serde(default)]
+    pub waiting_for_timer: bool,
     /// When the charger reported this, in Unix milliseconds.
     pub at_ms: i64,
 }

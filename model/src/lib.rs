@@ -9,6 +9,8 @@ pub mod day_ranges;
 pub mod dynamic_power;
 pub mod error;
 pub mod madrid;
+pub mod prices;
+pub mod sessions;
 pub mod sharing;
 pub mod tariff;
 pub mod timers;

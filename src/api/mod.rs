@@ -3,12 +3,14 @@
 
 mod account;
 mod chargers;
+mod schedule;
 mod sharing;
 
 pub use account::*;
 use charge_model::{ErrorBody, ErrorCode};
 pub use chargers::*;
 use gloo_net::http::{Request, RequestBuilder, Response};
+pub use schedule::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 pub use sharing::*;

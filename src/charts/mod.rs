@@ -1,3 +1,4 @@
 //! Charts drawn on a canvas with plotters (light, no JavaScript library).
 
 pub mod power;
+pub mod prices;

@@ -21,6 +21,9 @@ pub fn describe(status: &ChargerStatus, i18n: I18n) -> (&'static str, String) {
             format!("{} · {}", t.status_charging, format::kw(status.charge_power_w, i18n.language())),
         ),
         ChargeState::Connected if status.paused => ("connected", t.status_paused.to_owned()),
+        ChargeState::Connected if status.waiting_for_timer => {
+            ("connected", t.status_waiting_timer.to_owned())
+        }
         ChargeState::Connected => ("connected", t.status_connected.to_owned()),
         ChargeState::Disconnected => ("idle", t.status_disconnected.to_owned()),
         ChargeState::Error => ("error", t.status_error.to_owned()),

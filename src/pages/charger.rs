@@ -98,6 +98,8 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
     use_dynamic_title(move || name.clone());
     let role = summary.role;
     let settings_href = format!("/chargers/{id}/settings");
+    let schedule_href = format!("/chargers/{id}/schedule");
+    let tariff_href = format!("/chargers/{id}/tariff");
     let cover = format!("/covers/{}.svg", summary.cover.tag());
     let shared_by = summary.shared_by.clone();
 
@@ -118,6 +120,8 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
                 </div>
                 <div class="header-actions">
                     <LiveIndicator live />
+                    <a class="button secondary" href=schedule_href>{tr(|t| t.schedule)}</a>
+                    <a class="button secondary" href=tariff_href>{tr(|t| t.tariff)}</a>
                     <a class="button secondary" href=settings_href>{tr(|t| t.settings)}</a>
                 </div>
             </header>
@@ -143,8 +147,9 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
             </div>
             <section class="card" aria-labelledby="power-title">
                 <h2 id="power-title">{tr(|t| t.power_title)}</h2>
-                <LivePower id status />
+                <LivePower id=id.clone() status />
             </section>
+            <RecentCharges id />
         </div>
     }
 }
@@ -315,6 +320,7 @@ fn CurrentSlider(
     let session = use_session();
     let reported = Memo::new(move |_| status.with(|s| s.as_ref().map(|s| s.intensity_a)));
     let online = Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.online)));
+    let dynamic = Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.dynamic_power)));
     let value = RwSignal::new(reported.get_untracked().unwrap_or(min).clamp(min, max));
     // 0 when idle; otherwise the value being sent or waiting to be sent.
     let generation = StoredValue::new(0_u32);
@@ -368,10 +374,12 @@ fn CurrentSlider(
             std::time::Duration::from_millis(SLIDER_DEBOUNCE_MS),
         );
     };
-    let disabled = move || !can_edit || !online.get();
+    let disabled = move || !can_edit || !online.get() || dynamic.get();
     let explanation = move || {
         let t = i18n.t();
-        if !can_edit {
+        if dynamic.get() {
+            Some(t.current_dynamic)
+        } else if !can_edit {
             Some(t.current_read_only)
         } else if !online.get() {
             Some(t.current_offline)
@@ -424,6 +432,65 @@ fn CurrentSlider(
                 {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
             </div>
         </div>
+    }
+}
+
+/// The latest finished charges with their cost (frozen when recorded).
+#[component]
+fn RecentCharges(id: ChargerId) -> impl IntoView {
+    let i18n = use_i18n();
+    let live = use_live();
+    let status = live.status(&id);
+    // A charge is recorded when the car leaves: reload then.
+    let plugged = Memo::new(move |_| {
+        status.with(|s| s.as_ref().map(|s| s.state != charge_model::charger::ChargeState::Disconnected))
+    });
+    let sessions = LocalResource::new(move || {
+        plugged.track();
+        let id = id.clone();
+        async move { api::sessions(&id, 10).await }
+    });
+    view! {
+        <section class="card" aria-labelledby="charges-title">
+            <h2 id="charges-title">{tr(|t| t.recent_charges)}</h2>
+            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr(|t| t.no_charges)}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <table class="data-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{tr(|t| t.charge_start)}</th>
+                                        <th scope="col">{tr(|t| t.figure_time)}</th>
+                                        <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
+                                        <th scope="col" class="number">{tr(|t| t.charge_cost)}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {list.into_iter().map(|session| {
+                                        let language = i18n.language();
+                                        let estimated = session.cost.estimated;
+                                        view! {
+                                            <tr>
+                                                <td>{format::date_time(session.started_at, language)}</td>
+                                                <td>{format::duration((session.ended_at - session.started_at).max(0) as u64)}</td>
+                                                <td class="number">{format::kwh(session.energy_wh, language)}</td>
+                                                <td class="number">
+                                                    {format::money(session.cost.cents, language)}
+                                                    {estimated.then(|| view! { " " <span class="badge" title=move || i18n.t().estimated_hint>{tr(|t| t.estimated)}</span> })}
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any(),
+                        Err(error) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
     }
 }
 

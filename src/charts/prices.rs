@@ -1,0 +1,102 @@
+//! The price chart of the tariff page: today and tomorrow, one bar per price period,
+//! estimated prices lighter.
+
+use leptos::html;
+use leptos::prelude::*;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+const BAR: RGBColor = RGBColor(11, 122, 90);
+const ESTIMATE: RGBColor = RGBColor(160, 200, 186);
+const CHEAPEST: RGBColor = RGBColor(26, 86, 219);
+const GRID: RGBColor = RGBColor(213, 220, 227);
+const INK: RGBColor = RGBColor(74, 86, 99);
+
+/// One bar: hours since the first day's midnight (local), its length in hours, €/kWh.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bar {
+    pub from_h: f64,
+    pub hours: f64,
+    pub euros_per_kwh: f64,
+    pub estimated: bool,
+    pub cheapest: bool,
+}
+
+/// Bars over 48 hours; `day_labels` name the two days under the axis.
+#[component]
+pub fn PriceChart(
+    #[prop(into)] bars: Signal<Vec<Bar>>,
+    #[prop(into)] description: Signal<String>,
+    #[prop(into)] day_labels: Signal<[String; 2]>,
+) -> impl IntoView {
+    let canvas = NodeRef::<html::Canvas>::new();
+    Effect::new(move |_| {
+        let Some(canvas) = canvas.get() else { return };
+        let labels = day_labels.get();
+        bars.with(|bars| {
+            if let Err(error) = draw(&canvas, bars, &labels) {
+                leptos::logging::warn!("price chart: {error}");
+            }
+        });
+    });
+    view! {
+        <canvas class="price-chart" node_ref=canvas width="760" height="260" role="img" aria-label=description></canvas>
+    }
+}
+
+fn draw(
+    canvas: &web_sys::HtmlCanvasElement,
+    bars: &[Bar],
+    labels: &[String; 2],
+) -> Result<(), Box<dyn std::error::Error>> {
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE)?;
+    let top = bars.iter().map(|b| b.euros_per_kwh).fold(0.05_f64, f64::max) * 1.15;
+    let bottom = bars.iter().map(|b| b.euros_per_kwh).fold(0.0_f64, f64::min);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(34)
+        .y_label_area_size(60)
+        .build_cartesian_2d(0.0_f64..48.0_f64, bottom..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .light_line_style(WHITE)
+        .bold_line_style(GRID)
+        .axis_style(GRID)
+        .x_labels(17)
+        .y_labels(6)
+        .label_style(("sans-serif", 12).into_font().color(&INK))
+        .x_label_formatter(&|h| {
+            let hour = (h.round() as i64).rem_euclid(24);
+            if (h.round() as i64) == 24 {
+                labels[1].clone()
+            } else if hour % 6 == 0 {
+                format!("{hour:02}:00")
+            } else {
+                String::new()
+            }
+        })
+        .y_label_formatter(&|euros| format!("{euros:.2} €"))
+        .draw()?;
+    chart.draw_series(bars.iter().map(|bar| {
+        let color = if bar.cheapest {
+            CHEAPEST
+        } else if bar.estimated {
+            ESTIMATE
+        } else {
+            BAR
+        };
+        let gap = (bar.hours * 0.12).min(0.1);
+        Rectangle::new(
+            [(bar.from_h + gap, 0.0), (bar.from_h + bar.hours - gap, bar.euros_per_kwh)],
+            color.filled(),
+        )
+    }))?;
+    // Midnight between the two days.
+    chart.draw_series(std::iter::once(PathElement::new([(24.0, bottom), (24.0, top)], INK.mix(0.5))))?;
+    root.draw_text(&labels[0], &("sans-serif", 12).into_font().color(&INK), (70, 4))?;
+    root.present()?;
+    Ok(())
+}

@@ -1,0 +1,530 @@
+//! A charger's tariff: the kind and its prices, a chart of today's and tomorrow's prices,
+//! and the cheapest window for a typical charge, with one click to set a timer to it.
+
+use charge_model::charger::{ChargerDetail, ChargerId};
+use charge_model::day_ranges::{DAY, Span, format_minute, parse_minute};
+use charge_model::madrid;
+use charge_model::prices::PricePoint;
+use charge_model::tariff::{Price, PricedSpan, Tariff};
+use charge_model::timers::{Timer, Timers};
+use charge_model::{FieldErrors, Problem};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{self, ApiError};
+use crate::charts::prices::{Bar, PriceChart};
+use crate::components::form::{Form, FormError, Notice, SelectField, SubmitButton, TextField};
+use crate::components::title::use_dynamic_title;
+use crate::format;
+use crate::i18n::{I18n, tr, use_i18n};
+use crate::pages::charger::WithCharger;
+use crate::session::use_session;
+
+#[component]
+pub fn TariffPage() -> impl IntoView {
+    view! { <WithCharger show=|detail| view! { <TariffView detail /> }.into_any() /> }
+}
+
+const KINDS: [&str; 6] = ["flat", "time_ranges", "day_time_ranges", "indexed", "pvpc", "omie_spot"];
+
+fn kind_of(tariff: &Tariff) -> &'static str {
+    match tariff {
+        Tariff::Flat { .. } => KINDS[0],
+        Tariff::TimeRanges { .. } => KINDS[1],
+        Tariff::DayTimeRanges { .. } => KINDS[2],
+        Tariff::Indexed { .. } => KINDS[3],
+        Tariff::Pvpc => KINDS[4],
+        Tariff::OmieSpot => KINDS[5],
+    }
+}
+
+fn kind_name(kind: &str, i18n: I18n) -> &'static str {
+    let t = i18n.t();
+    match kind {
+        "flat" => t.tariff_flat,
+        "time_ranges" => t.tariff_time_ranges,
+        "day_time_ranges" => t.tariff_day_time_ranges,
+        "indexed" => t.tariff_indexed,
+        "pvpc" => t.tariff_pvpc,
+        _ => t.tariff_omie,
+    }
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+#[component]
+fn TariffView(detail: ChargerDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let summary = detail.summary;
+    let name = summary.name.clone();
+    let title = move || (i18n.t().tariff_title)(&name);
+    use_dynamic_title(title.clone());
+    let back = format!("/chargers/{}", summary.id);
+    let can_edit = summary.role.can_edit();
+    let saved = RwSignal::new(None::<Result<Tariff, ApiError>>);
+    let id = summary.id.clone();
+    spawn_local(async move {
+        let result = api::tariff(&id).await;
+        if let Err(error) = &result {
+            session.notice(error);
+        }
+        saved.set(Some(result));
+    });
+    let id = StoredValue::new(summary.id.clone());
+    view! {
+        <div class="page narrow tariff-page">
+            <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
+                <a href="/">{tr(|t| t.chargers_title)}</a>
+                " / "
+                <a href=back>{summary.name.clone()}</a>
+            </nav>
+            <h1>{title}</h1>
+            {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
+            {move || match saved.get() {
+                None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
+                Some(Err(error)) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),
+                Some(Ok(tariff)) => view! {
+                    <fieldset class="settings-sections" disabled=!can_edit>
+                        <TariffEditor id=id.get_value() tariff=tariff.clone() saved />
+                    </fieldset>
+                    <Prices id=id.get_value() saved can_edit />
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// A priced range being edited.
+#[derive(Clone, Copy)]
+struct RangeDraft {
+    key: u32,
+    start: RwSignal<String>,
+    end: RwSignal<String>,
+    price: RwSignal<String>,
+}
+
+impl RangeDraft {
+    fn new(key: u32, range: &PricedSpan) -> RangeDraft {
+        RangeDraft {
+            key,
+            start: RwSignal::new(format_minute(range.span.start)),
+            end: RwSignal::new(format_minute(range.span.end % DAY)),
+            price: RwSignal::new(range.price.euros(4)),
+        }
+    }
+
+    fn read(&self) -> Option<PricedSpan> {
+        let start = parse_minute(&self.start.get_untracked())?;
+        let end = match parse_minute(&self.end.get_untracked())? {
+            0 => DAY,
+            end => end,
+        };
+        let price = Price::parse(&self.price.get_untracked()).ok()?;
+        Some(PricedSpan { span: Span { start, end }, price })
+    }
+}
+
+/// Field names of the per-day range lists (the server names them `days.0`…).
+const DAY_FIELDS: [&str; 7] = ["days.0", "days.1", "days.2", "days.3", "days.4", "days.5", "days.6"];
+
+fn price_text(tariff: &Tariff, pick: fn(&Tariff) -> Option<Price>) -> String {
+    pick(tariff).map(|p| p.euros(4)).unwrap_or_else(|| "0.0000".to_owned())
+}
+
+#[component]
+fn TariffEditor(
+    id: ChargerId,
+    tariff: Tariff,
+    saved: RwSignal<Option<Result<Tariff, ApiError>>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = Form::new("tariff");
+    let kind = RwSignal::new(kind_of(&tariff));
+    let flat = RwSignal::new(price_text(&tariff, |t| match t {
+        Tariff::Flat { price } => Some(*price),
+        _ => Some(Price(150_000)),
+    }));
+    let keys = StoredValue::new(0_u32);
+    let drafts = move |ranges: &[PricedSpan]| {
+        ranges
+            .iter()
+            .map(|range| {
+                let key = keys.get_value();
+                keys.set_value(key + 1);
+                RangeDraft::new(key, range)
+            })
+            .collect::<Vec<_>>()
+    };
+    let whole_day = [PricedSpan { span: Span { start: 0, end: DAY }, price: Price(150_000) }];
+    let ranges = RwSignal::new(match &tariff {
+        Tariff::TimeRanges { ranges } => drafts(ranges),
+        _ => drafts(&whole_day),
+    });
+    let days: [RwSignal<Vec<RangeDraft>>; 7] = std::array::from_fn(|day| {
+        RwSignal::new(match &tariff {
+            Tariff::DayTimeRanges { days } if days.len() == 7 => drafts(&days[day]),
+            _ => drafts(&whole_day),
+        })
+    });
+    let (margin, p1, p2, p3) = match &tariff {
+        Tariff::Indexed { margin, p1, p2, p3 } => (margin.euros(4), p1.euros(4), p2.euros(4), p3.euros(4)),
+        _ => ("0.0100".to_owned(), "0.0750".to_owned(), "0.0250".to_owned(), "0.0030".to_owned()),
+    };
+    let (margin, p1, p2, p3) =
+        (RwSignal::new(margin), RwSignal::new(p1), RwSignal::new(p2), RwSignal::new(p3));
+    let done = RwSignal::new(false);
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        done.set(false);
+        let mut errors = FieldErrors::new();
+        let mut read_price = |field: &str, text: RwSignal<String>| {
+            errors.check(field, Price::parse(&text.get_untracked())).unwrap_or_default()
+        };
+        let read_ranges = |field: &str, list: RwSignal<Vec<RangeDraft>>, errors: &mut FieldErrors| {
+            let read: Vec<_> = list.get_untracked().iter().filter_map(RangeDraft::read).collect();
+            if read.len() != list.with_untracked(Vec::len) {
+                errors.add(field, Problem::Other(i18n.t().range_format.to_owned()));
+            }
+            read
+        };
+        let request = match kind.get_untracked() {
+            "flat" => Tariff::Flat { price: read_price("price", flat) },
+            "time_ranges" => {
+                let mut errors_here = FieldErrors::new();
+                let ranges = read_ranges("ranges", ranges, &mut errors_here);
+                if let Some(problem) = errors_here.get("ranges") {
+                    errors.add("ranges", problem.clone());
+                }
+                Tariff::TimeRanges { ranges }
+            }
+            "day_time_ranges" => {
+                let mut list = Vec::new();
+                for (day, ranges) in days.iter().enumerate() {
+                    let mut errors_here = FieldErrors::new();
+                    list.push(read_ranges(DAY_FIELDS[day], *ranges, &mut errors_here));
+                    if let Some(problem) = errors_here.get(DAY_FIELDS[day]) {
+                        errors.add(DAY_FIELDS[day], problem.clone());
+                    }
+                }
+                Tariff::DayTimeRanges { days: list }
+            }
+            "indexed" => Tariff::Indexed {
+                margin: read_price("margin", margin),
+                p1: read_price("p1", p1),
+                p2: read_price("p2", p2),
+                p3: read_price("p3", p3),
+            },
+            "pvpc" => Tariff::Pvpc,
+            _ => Tariff::OmieSpot,
+        };
+        let checked = if errors.is_empty() { request.validate() } else { Err(errors) };
+        let id = id.clone();
+        form.submit(
+            checked,
+            move || async move { api::save_tariff(&id, &request).await },
+            move |tariff| {
+                saved.set(Some(Ok(tariff)));
+                done.set(true);
+            },
+        );
+    };
+    let options =
+        Signal::derive(move || KINDS.iter().map(|&k| (k, kind_name(k, i18n).to_owned())).collect::<Vec<_>>());
+    view! {
+        <section class="card" aria-labelledby="tariff-title">
+            <h2 id="tariff-title">{tr(|t| t.tariff_section)}</h2>
+            <form node_ref=form.node() on:submit=on_submit novalidate>
+                <FormError form />
+                <SelectField form name="kind" label=tr(|t| t.tariff_kind) options value=kind />
+                <p class="hint">{move || kind_hint(kind.get(), i18n)}</p>
+                {move || match kind.get() {
+                    "flat" => view! { <TextField form name="price" label=tr(|t| t.price_eur_kwh) value=flat decimal=true /> }.into_any(),
+                    "time_ranges" => view! { <RangesEditor form field="ranges" legend=tr(|t| t.price_ranges) list=ranges keys /> }.into_any(),
+                    "day_time_ranges" => (0..7)
+                        .map(|day| {
+                            let legend = Signal::derive(move || i18n.t().weekdays_long[day]);
+                            view! { <RangesEditor form field=DAY_FIELDS[day] legend list=days[day] keys /> }
+                        })
+                        .collect_view()
+                        .into_any(),
+                    "indexed" => view! {
+                        <div class="row">
+                            <TextField form name="p1" label=tr(|t| t.tolls_p1) value=p1 decimal=true />
+                            <TextField form name="p2" label=tr(|t| t.tolls_p2) value=p2 decimal=true />
+                        </div>
+                        <div class="row">
+                            <TextField form name="p3" label=tr(|t| t.tolls_p3) value=p3 decimal=true />
+                            <TextField form name="margin" label=tr(|t| t.margin) value=margin decimal=true />
+                        </div>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }}
+                <Notice message=Signal::derive(move || done.get().then(|| i18n.t().tariff_saved.to_owned())) />
+                <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
+            </form>
+        </section>
+    }
+}
+
+fn kind_hint(kind: &str, i18n: I18n) -> &'static str {
+    let t = i18n.t();
+    match kind {
+        "flat" => t.tariff_flat_hint,
+        "time_ranges" => t.tariff_time_ranges_hint,
+        "day_time_ranges" => t.tariff_day_time_ranges_hint,
+        "indexed" => t.tariff_indexed_hint,
+        "pvpc" => t.tariff_pvpc_hint,
+        _ => t.tariff_omie_hint,
+    }
+}
+
+/// Priced ranges of one day: from, to, €/kWh. The cover error names the gaps.
+#[component]
+fn RangesEditor(
+    form: Form,
+    field: &'static str,
+    #[prop(into)] legend: Signal<&'static str>,
+    list: RwSignal<Vec<RangeDraft>>,
+    keys: StoredValue<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = form.field_error(field);
+    let error_id = format!("{}-error", field.replace('.', "-"));
+    let described = error_id.clone();
+    let add = move |_| {
+        let key = keys.get_value();
+        keys.set_value(key + 1);
+        let range = PricedSpan { span: Span { start: 0, end: DAY }, price: Price(150_000) };
+        list.update(|l| l.push(RangeDraft::new(key, &range)));
+    };
+    view! {
+        <fieldset class="profile" class:invalid=move || error.with(Option::is_some) aria-describedby=described>
+            <legend>{legend}</legend>
+            <table class="data-table slots">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(|t| t.from_time)}</th>
+                        <th scope="col">{tr(|t| t.to_time)}</th>
+                        <th scope="col">{tr(|t| t.price_eur_kwh)}</th>
+                        <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || list.get().into_iter().enumerate() key=|(_, r)| r.key let((index, range))>
+                        <tr>
+                            <td><input type="time" aria-label=move || (i18n.t().slot_from)(legend.get(), index + 1) bind:value=range.start /></td>
+                            <td><input type="time" aria-label=move || (i18n.t().slot_to)(legend.get(), index + 1) bind:value=range.end /></td>
+                            <td><input type="text" inputmode="decimal" aria-label=move || (i18n.t().range_price)(legend.get(), index + 1) bind:value=range.price /></td>
+                            <td class="row-actions">
+                                <button
+                                    type="button"
+                                    class="button link danger"
+                                    aria-label=move || (i18n.t().remove_slot)(legend.get(), index + 1)
+                                    on:click=move |_| list.update(|l| l.retain(|x| x.key != range.key))
+                                >
+                                    {tr(|t| t.remove)}
+                                </button>
+                            </td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
+            <button type="button" class="button secondary" on:click=add>{move || (i18n.t().add_range)(legend.get())}</button>
+        </fieldset>
+    }
+}
+
+/// One priced period of the chart.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Period {
+    start: i64,
+    minutes: u16,
+    price: Price,
+    estimated: bool,
+}
+
+/// Today's and tomorrow's prices under `tariff`, from the market when it follows one.
+fn periods(tariff: &Tariff, market: &[PricePoint], first_day: NaiveDate) -> Vec<Period> {
+    if tariff.market().is_some() {
+        return market
+            .iter()
+            .map(|point| {
+                let at = DateTime::from_timestamp(point.start, 0).unwrap_or_default();
+                Period {
+                    start: point.start,
+                    minutes: point.minutes,
+                    price: tariff.price_at(at, Some(point.price)),
+                    estimated: point.estimated,
+                }
+            })
+            .collect();
+    }
+    let start = madrid::day_start(first_day);
+    let end = madrid::day_start(first_day + Duration::days(2));
+    let mut at = start;
+    let mut list = Vec::new();
+    while at < end {
+        list.push(Period {
+            start: at.timestamp(),
+            minutes: 60,
+            price: tariff.price_at(at, None),
+            estimated: false,
+        });
+        at += Duration::hours(1);
+    }
+    list
+}
+
+/// The cheapest run of whole periods lasting `hours`, starting from now: (first, last
+/// index inclusive, average price in µ€/kWh).
+fn cheapest_window(periods: &[Period], hours: u32, from: i64) -> Option<(usize, usize, i64)> {
+    let needed = i64::from(hours) * 60;
+    let mut best: Option<(usize, usize, i64)> = None;
+    for first in 0..periods.len() {
+        if periods[first].start + i64::from(periods[first].minutes) * 60 <= from {
+            continue;
+        }
+        let (mut minutes, mut weighted, mut last) = (0_i64, 0_i64, first);
+        while last < periods.len() && minutes < needed {
+            let m = i64::from(periods[last].minutes);
+            minutes += m;
+            weighted += periods[last].price.0 * m;
+            last += 1;
+        }
+        if minutes < needed {
+            break;
+        }
+        let average = weighted / minutes;
+        if best.is_none_or(|b| average < b.2) {
+            best = Some((first, last - 1, average));
+        }
+    }
+    best
+}
+
+#[component]
+fn Prices(id: ChargerId, saved: RwSignal<Option<Result<Tariff, ApiError>>>, can_edit: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let today = madrid::local(now()).date();
+    let tariff = Memo::new(move |_| {
+        saved.with(|s| s.as_ref().and_then(|s| s.as_ref().ok().cloned())).unwrap_or_default()
+    });
+    let market = Memo::new(move |_| tariff.with(Tariff::market));
+    let points = LocalResource::new(move || {
+        let market = market.get();
+        async move {
+            match market {
+                Some(market) => api::prices(market, &today.format("%Y-%m-%d").to_string(), 2).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let hours = RwSignal::new("4");
+    let timer_set = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiError>);
+    let id = StoredValue::new(id);
+    view! {
+        <section class="card" aria-labelledby="prices-title">
+            <h2 id="prices-title">{tr(|t| t.prices_title)}</h2>
+            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    let points = match points.await {
+                        Ok(points) => points,
+                        Err(failure) => return view! { <div class="form-error" role="alert"><p>{i18n.error(&failure)}</p></div> }.into_any(),
+                    };
+                    let list = tariff.with(|tariff| periods(tariff, &points, today));
+                    let estimated = list.iter().any(|p| p.estimated);
+                    let hours_n: u32 = hours.get().parse().unwrap_or(4);
+                    let window = cheapest_window(&list, hours_n, now().timestamp());
+                    let origin = madrid::day_start(today).timestamp();
+                    let bars: Vec<Bar> = list
+                        .iter()
+                        .enumerate()
+                        .map(|(index, p)| Bar {
+                            from_h: (p.start - origin) as f64 / 3600.0,
+                            hours: f64::from(p.minutes) / 60.0,
+                            euros_per_kwh: p.price.0 as f64 / 1_000_000.0,
+                            estimated: p.estimated,
+                            cheapest: window.is_some_and(|(first, last, _)| (first..=last).contains(&index)),
+                        })
+                        .collect();
+                    let language = i18n.language();
+                    let day_name = |date: NaiveDate| format::date(date, language);
+                    let labels = [day_name(today), day_name(today + Duration::days(1))];
+                    let described = (i18n.t().prices_chart_description)(&labels[0], &labels[1]);
+                    let window_text = window.map(|(first, last, average)| {
+                        let start = DateTime::from_timestamp(list[first].start, 0).unwrap_or_default();
+                        let end = DateTime::from_timestamp(list[last].start + i64::from(list[last].minutes) * 60, 0).unwrap_or_default();
+                        let (start_local, end_local) = (madrid::local(start), madrid::local(end));
+                        (i18n.t().cheapest_window)(
+                            hours_n,
+                            &format::date(start_local.date(), language),
+                            &start_local.format("%H:%M").to_string(),
+                            &end_local.format("%H:%M").to_string(),
+                            &format::price(Price(average), language),
+                        )
+                    });
+                    let set_timer = move |_| {
+                        let Some((first, last, _)) = window else { return };
+                        let start = madrid::local(DateTime::from_timestamp(list[first].start, 0).unwrap_or_default());
+                        let end = madrid::local(DateTime::from_timestamp(list[last].start + i64::from(list[last].minutes) * 60, 0).unwrap_or_default());
+                        let minute = |t: chrono::NaiveDateTime| (t.hour() * 60 + t.minute()) as u16;
+                        let mut days = [false; 7];
+                        days[madrid::weekday_index(start.weekday())] = true;
+                        let end_minute = match minute(end) { 0 => DAY, m => m };
+                        let timer = Timer { enabled: true, days, span: Span { start: minute(start), end: end_minute } };
+                        let id = id.get_value();
+                        error.set(None);
+                        spawn_local(async move {
+                            let result = async {
+                                let mut timers: Timers = api::timers(&id).await?;
+                                if timers.timers.is_empty() { timers.timers.push(timer.clone()) } else { timers.timers[0] = timer.clone() }
+                                api::save_timers(&id, &timers).await
+                            }.await;
+                            match result {
+                                Ok(_) => timer_set.set(Some((i18n.t().timer_set_to)(&format!("{}–{}", format_minute(timer.span.start), format_minute(timer.span.end))))),
+                                Err(failure) => {
+                                    session.notice(&failure);
+                                    error.set(Some(failure));
+                                }
+                            }
+                        });
+                    };
+                    view! {
+                        <PriceChart bars description=described day_labels=labels />
+                        {estimated.then(|| view! { <p class="warning" role="note">{tr(|t| t.prices_estimated)}</p> })}
+                        <div class="cheapest">
+                            <div class="field">
+                                <label for="charge-hours">{tr(|t| t.typical_charge)}</label>
+                                <select id="charge-hours" on:change=move |ev| {
+                                    let chosen = event_target_value(&ev);
+                                    if let Some(h) = ["1", "2", "3", "4", "5", "6", "8"].into_iter().find(|h| *h == chosen) { hours.set(h) }
+                                }>
+                                    {["1", "2", "3", "4", "5", "6", "8"].into_iter().map(|h| view! {
+                                        <option value=h selected=move || hours.get() == h>{move || (i18n.t().hours_n)(h)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <p class="cheapest-window" role="status">{window_text}</p>
+                            {(can_edit && window.is_some()).then(|| view! {
+                                <button type="button" class="button secondary" on:click=set_timer>{tr(|t| t.set_timer_to_window)}</button>
+                            })}
+                        </div>
+                    }.into_any()
+                })}
+            </Transition>
+            <Notice message=timer_set />
+            <div class="form-error" role="alert">
+                {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
+            </div>
+        </section>
+    }
+}
