@@ -19,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(unpaired_chargers))
         .routes(routes!(car))
         .routes(routes!(connection))
+        .routes(routes!(past_charge))
 }
 
 /// A charger nobody has paired yet.
@@ -81,6 +82,57 @@ pub async fn car(
         crate::simulator::record(&state.db, TickOutcome { finished: vec![finished], firmware: vec![] })
             .await?;
     }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A finished charge to record as if it had happened (demos, tests of costs and statistics).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PastChargeRequest {
+    /// Unix seconds.
+    pub started_at: i64,
+    pub minutes: u32,
+    /// Constant charging power (W).
+    pub power_w: f64,
+}
+
+/// Records a finished charge of constant power, priced by the charger's current tariff.
+#[utoipa::path(post, path = "/api/dev/chargers/{id}/sessions", tag = "dev",
+    params(("id" = String, Path, description = "A paired charger's ID")),
+    request_body = PastChargeRequest,
+    responses((status = 204), (status = 404, body = charge_model::ErrorBody), (status = 422, body = charge_model::ErrorBody)))]
+pub async fn past_charge(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<PastChargeRequest>,
+) -> ApiResult<StatusCode> {
+    let id = ChargerId::parse(&id).map_err(|_| crate::chargers::access::not_found())?;
+    if state.simulator.status(&id).is_none() {
+        return Err(crate::chargers::access::not_found());
+    }
+    let mut errors = charge_model::FieldErrors::new();
+    errors.check("minutes", charge_model::validate::in_range(f64::from(request.minutes), 1.0, 48.0 * 60.0));
+    errors.check("power_w", charge_model::validate::in_range(request.power_w, 0.0, 50_000.0));
+    let started_at = chrono::DateTime::from_timestamp(request.started_at, 0);
+    if started_at.is_none() {
+        errors.add("started_at", charge_model::Problem::Other("Give a time in Unix seconds.".to_owned()));
+    }
+    errors.into_result().map_err(crate::error::ApiError::Validation)?;
+    let started_at = started_at.unwrap_or_default();
+    let seconds = f64::from(request.minutes) * 60.0;
+    let ended_at = started_at + chrono::Duration::minutes(i64::from(request.minutes));
+    let energy_wh = request.power_w * seconds / 3600.0;
+    let (mut hourly, mut quarters) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
+    crate::simulator::physics::split_by_period(&mut hourly, 3600.0, ended_at, seconds, energy_wh);
+    crate::simulator::physics::split_by_period(&mut quarters, 900.0, ended_at, seconds, energy_wh);
+    let finished = crate::simulator::FinishedSession {
+        charger_id: id,
+        started_at,
+        ended_at,
+        energy_wh,
+        hourly: hourly.into_iter().collect(),
+        quarters: quarters.into_iter().collect(),
+    };
+    crate::simulator::record(&state.db, TickOutcome { finished: vec![finished], firmware: vec![] }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -19,6 +19,8 @@ use utoipa::{Modify, OpenApi};
         (name = "control", description = "Lock, pause, charging current and the charger's operations"),
         (name = "cards", description = "RFID cards and e-Keys"),
         (name = "sharing", description = "Sharing a charger with viewers and editors, invitations"),
+        (name = "schedule", description = "Timers, dynamic power control and charging profiles"),
+        (name = "tariff", description = "The energy tariff and what each charge cost"),
         (name = "dev", description = "Development-only helpers of the mock server"),
     )
 )]

@@ -80,6 +80,11 @@ pub async fn intensity(
     let settings = state.db.run(move |conn| store::settings(conn, &charger)).await?;
     request.validate(&settings).map_err(ApiError::Validation)?;
     online(&state, &access)?;
+    if state.simulator.status(&access.charger).is_some_and(|s| s.dynamic_power) {
+        return Err(ApiError::Conflict(
+            "Dynamic power control sets the current: turn it off to set the current by hand.".to_owned(),
+        ));
+    }
     let charger = access.charger.clone();
     state.db.run(move |conn| store::set_intensity(conn, &charger, request.amps)).await?;
     state.simulator.update(&access.charger, |c| c.intensity_a = request.amps);

@@ -4,9 +4,11 @@ pub mod access;
 mod cards;
 mod control;
 mod pairing;
+mod schedule;
 mod settings;
 pub mod sharing;
 pub mod store;
+pub mod tariff;
 
 use charge_model::charger::{ChargeState, ChargerStatus, ChargerSummary};
 use utoipa_axum::router::OpenApiRouter;
@@ -29,6 +31,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(sharing::list, sharing::add))
         .routes(routes!(sharing::change_role, sharing::remove))
         .routes(routes!(sharing::change_invitation, sharing::revoke_invitation))
+        .routes(routes!(schedule::timers, schedule::save_timers))
+        .routes(routes!(schedule::dynamic_power, schedule::save_dynamic_power))
+        .routes(routes!(tariff::tariff, tariff::save_tariff))
+        .routes(routes!(tariff::sessions))
 }
 
 /// Releases every charger a user owns (the account is being deleted).
@@ -57,6 +63,8 @@ fn unknown_status() -> ChargerStatus {
         paused: false,
         firmware: String::new(),
         update_progress: None,
+        dynamic_power: false,
+        waiting_for_timer: false,
         at_ms: 0,
     }
 }

@@ -58,6 +58,7 @@ pub async fn save(
         .update(&charger, |c| {
             c.intensity_a = c.intensity_a.clamp(min, max);
             c.supply_phases = phases;
+            (c.min_a, c.max_a) = (min, max);
             c.intensity_a
         })
         .unwrap_or(min);

@@ -146,7 +146,7 @@ pub fn release(conn: &mut Connection, id: &ChargerId) -> ApiResult<Vec<i64>> {
         "DELETE FROM rfid_cards WHERE charger_id = ?1",
         "DELETE FROM charge_sessions WHERE charger_id = ?1",
         "UPDATE chargers SET owner_id = NULL, paired_at = NULL, settings = NULL, intensity_a = 16, locked = 0,
-         paused = 0 WHERE id = ?1",
+         paused = 0, timers = NULL, dynamic_power = NULL, tariff = NULL WHERE id = ?1",
     ] {
         tx.execute(sql, [id.as_str()])?;
     }
@@ -243,5 +243,46 @@ pub fn delete_card(conn: &Connection, id: &ChargerId, card: i64) -> ApiResult<()
     if deleted == 0 {
         return Err(ApiError::NotFound("No such card on this charger.".to_owned()));
     }
+    Ok(())
+}
+
+/// A setting kept as JSON in its own column of `chargers`.
+#[derive(Debug, Clone, Copy)]
+pub enum JsonColumn {
+    Timers,
+    DynamicPower,
+    Tariff,
+}
+
+impl JsonColumn {
+    fn name(self) -> &'static str {
+        match self {
+            JsonColumn::Timers => "timers",
+            JsonColumn::DynamicPower => "dynamic_power",
+            JsonColumn::Tariff => "tariff",
+        }
+    }
+}
+
+/// The setting stored in `column`, or its default when never set.
+pub fn load_json<T: serde::de::DeserializeOwned + Default>(
+    conn: &Connection,
+    id: &ChargerId,
+    column: JsonColumn,
+) -> ApiResult<T> {
+    let sql = format!("SELECT {} FROM chargers WHERE id = ?1", column.name());
+    let json: Option<String> = conn.query_row(&sql, [id.as_str()], |row| row.get(0))?;
+    Ok(json.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default())
+}
+
+pub fn save_json<T: serde::Serialize>(
+    conn: &Connection,
+    id: &ChargerId,
+    column: JsonColumn,
+    value: &T,
+) -> ApiResult<()> {
+    let json = serde_json::to_string(value).map_err(anyhow::Error::from)?;
+    let sql = format!("UPDATE chargers SET {} = ?2 WHERE id = ?1", column.name());
+    conn.execute(&sql, params![id.as_str(), json])?;
     Ok(())
 }

@@ -9,8 +9,12 @@ use rusqlite::Connection;
 use crate::error::ApiError;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] =
-    &[include_str!("001_accounts.sql"), include_str!("002_chargers.sql"), include_str!("003_sharing.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("001_accounts.sql"),
+    include_str!("002_chargers.sql"),
+    include_str!("003_sharing.sql"),
+    include_str!("005_schedules_and_costs.sql"),
+];
 
 /// A handle to the database, cheap to clone.
 #[derive(Clone)]

@@ -80,7 +80,8 @@ impl Simulator {
         let mut fleet =
             Fleet { chargers: HashMap::new(), pushed: HashMap::new(), last_tick: clock.now(), rng };
         let mut statement = db_conn.prepare(
-            "SELECT id, model, firmware, settings, intensity_a, locked, paused FROM chargers WHERE owner_id IS NOT NULL",
+            "SELECT id, model, firmware, settings, intensity_a, locked, paused, timers, dynamic_power
+             FROM chargers WHERE owner_id IS NOT NULL",
         )?;
         let rows = statement.query_map([], |row| {
             Ok((
@@ -91,10 +92,12 @@ impl Simulator {
                 row.get::<_, u8>(4)?,
                 row.get::<_, bool>(5)?,
                 row.get::<_, bool>(6)?,
+                row.get::<_, Option<String>>(7)?,
+                row.get::<_, Option<String>>(8)?,
             ))
         })?;
         for row in rows {
-            let (id, model, firmware, settings, intensity, locked, paused) = row?;
+            let (id, model, firmware, settings, intensity, locked, paused, timers, dynamic) = row?;
             let settings: charge_model::charger::ChargerSettings =
                 serde_json::from_str(settings.as_deref().unwrap_or("{}")).unwrap_or_default();
             let model = ChargerModel::from_tag(&model).unwrap_or(ChargerModel::Trydan);
@@ -104,6 +107,10 @@ impl Simulator {
             charger.locked = locked;
             charger.paused = paused;
             charger.supply_phases = settings.supply.phases();
+            (charger.min_a, charger.max_a) = (settings.min_current_a, settings.max_current_a);
+            charger.timers = timers.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
+            charger.dynamic = dynamic.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
+            charger.now = clock.now();
             fleet.chargers.insert(charger.id.clone(), charger);
         }
         drop(statement);
@@ -218,7 +225,8 @@ impl Simulator {
     pub fn add(&self, id: ChargerId, model: ChargerModel, firmware: String) {
         let now = self.clock.now();
         let mut fleet = self.fleet();
-        let charger = new_charger(id.clone(), model, firmware, &mut fleet.rng);
+        let mut charger = new_charger(id.clone(), model, firmware, &mut fleet.rng);
+        charger.now = now;
         fleet.chargers.insert(id.clone(), charger);
         self.push_if_changed(&mut fleet, &id, now);
     }
@@ -236,6 +244,7 @@ impl Simulator {
         let now = self.clock.now();
         let mut fleet = self.fleet();
         let charger = fleet.chargers.get_mut(id)?;
+        charger.now = now;
         let result = change(charger);
         charger.refresh_power();
         self.push_if_changed(&mut fleet, id, now);
@@ -362,16 +371,25 @@ pub async fn record(db: &Db, outcome: TickOutcome) -> Result<(), crate::error::A
                 .ok()
                 .filter(|_| rand::rng().random_bool(0.5));
             let hourly = serde_json::to_string(&session.hourly).map_err(anyhow::Error::from)?;
+            let slices = crate::chargers::tariff::slices(&session.quarters);
+            let (tariff, cost) = crate::chargers::tariff::price_charge(&tx, &session.charger_id, &slices)?;
+            let quarters = serde_json::to_string(&slices).map_err(anyhow::Error::from)?;
+            let tariff = serde_json::to_string(&tariff).map_err(anyhow::Error::from)?;
             tx.execute(
-                "INSERT INTO charge_sessions (charger_id, started_at, ended_at, energy_wh, hourly, rfid)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO charge_sessions (charger_id, started_at, ended_at, energy_wh, hourly, rfid, quarters,
+                                              tariff, cost_cents, cost_estimated)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     session.charger_id.as_str(),
                     session.started_at.timestamp(),
                     session.ended_at.timestamp(),
                     session.energy_wh,
                     hourly,
-                    card
+                    card,
+                    quarters,
+                    tariff,
+                    cost.cents,
+                    cost.estimated
                 ],
             )?;
         }

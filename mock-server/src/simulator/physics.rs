@@ -2,7 +2,12 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use charge_model::charger::{ChargeState, ChargerId, ChargerModel, ChargerStatus, MIN_CURRENT_A};
+use charge_model::charger::{
+    ChargeState, ChargerId, ChargerModel, ChargerStatus, MAX_CURRENT_A, MIN_CURRENT_A,
+};
+use charge_model::dynamic_power::DynamicPower;
+use charge_model::madrid;
+use charge_model::timers::Timers;
 use chrono::{DateTime, Timelike, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -37,6 +42,8 @@ pub struct Session {
     pub energy_wh: f64,
     /// Energy of each clock hour (keyed by the hour's start, unix seconds).
     pub hourly: BTreeMap<i64, f64>,
+    /// Energy of each quarter-hour (keyed by its start), for pricing.
+    pub quarters: BTreeMap<i64, f64>,
 }
 
 /// A finished charge, to be recorded.
@@ -47,6 +54,7 @@ pub struct FinishedSession {
     pub ended_at: DateTime<Utc>,
     pub energy_wh: f64,
     pub hourly: Vec<(i64, f64)>,
+    pub quarters: Vec<(i64, f64)>,
 }
 
 /// What can happen to a charger besides time passing.
@@ -82,6 +90,17 @@ pub struct SimCharger {
     pub firmware_updated: bool,
     /// Power samples for the live chart: (unix ms, W).
     pub history: VecDeque<(i64, f32)>,
+    /// When the car may charge (no enabled timer: any time).
+    pub timers: Timers,
+    /// Dynamic power control; it sets `intensity_a` each step when enabled.
+    pub dynamic: DynamicPower,
+    /// The configured current limits, which dynamic power control stays within.
+    pub min_a: u8,
+    pub max_a: u8,
+    /// The simulated time of the last step or command.
+    pub now: DateTime<Utc>,
+    /// Dynamic power control found no room to charge at the minimum current.
+    pub no_room: bool,
     // Results of the last step.
     pub current_a: f64,
     pub power_w: f64,
@@ -108,6 +127,12 @@ impl SimCharger {
             uptime: 0.0,
             firmware_updated: false,
             history: VecDeque::new(),
+            timers: Timers::default(),
+            dynamic: DynamicPower::default(),
+            min_a: MIN_CURRENT_A,
+            max_a: MAX_CURRENT_A,
+            now: DateTime::UNIX_EPOCH,
+            no_room: false,
             current_a: 0.0,
             power_w: 0.0,
             house_w: 0.0,
@@ -118,8 +143,15 @@ impl SimCharger {
     /// Plugs a car in: a new session starts.
     pub fn plug(&mut self, car: Car, now: DateTime<Utc>) {
         self.car = Some(car);
-        self.session =
-            Some(Session { started_at: now, seconds: 0.0, energy_wh: 0.0, hourly: BTreeMap::new() });
+        self.session = Some(Session {
+            started_at: now,
+            seconds: 0.0,
+            energy_wh: 0.0,
+            hourly: BTreeMap::new(),
+            quarters: BTreeMap::new(),
+        });
+        self.now = now;
+        self.apply_dynamic_power();
         self.refresh_power();
     }
 
@@ -134,6 +166,7 @@ impl SimCharger {
             ended_at: now,
             energy_wh: session.energy_wh,
             hourly: session.hourly.into_iter().collect(),
+            quarters: session.quarters.into_iter().collect(),
         })
     }
 
@@ -158,7 +191,40 @@ impl SimCharger {
 
     /// Whether the car may draw current now.
     fn may_charge(&self) -> bool {
-        !self.locked && !self.paused && self.operation.is_none()
+        !self.locked && !self.paused && self.operation.is_none() && self.timer_allows() && !self.no_room
+    }
+
+    /// Whether the timers allow charging at the simulated time.
+    pub fn timer_allows(&self) -> bool {
+        self.timers.allow(madrid::local(self.now))
+    }
+
+    /// With dynamic power control on, sets the current to what the house leaves within the
+    /// limits (contracted power, the profile's slot, solar surplus).
+    pub fn apply_dynamic_power(&mut self) {
+        if !self.dynamic.enabled {
+            self.no_room = false;
+            return;
+        }
+        let house = house_base_load_w(self.now);
+        let pv = solar_w(self.pv_peak_w, self.now);
+        let phases =
+            f64::from(self.car.as_ref().map_or(self.supply_phases, |car| car.phases.min(self.supply_phases)));
+        let volts_x_phases = self.voltage_v * phases.max(1.0);
+        match self.dynamic.current_for(
+            madrid::local(self.now),
+            house,
+            pv,
+            volts_x_phases,
+            self.min_a,
+            self.max_a,
+        ) {
+            Some(amps) => {
+                self.intensity_a = amps;
+                self.no_room = false;
+            }
+            None => self.no_room = true,
+        }
     }
 
     /// The current the car draws: the charger's setting, limited by the car, and brought
@@ -198,11 +264,14 @@ impl SimCharger {
         if let Some(session) = &mut self.session {
             session.seconds += dt;
             session.energy_wh += energy_wh;
-            split_by_hour(&mut session.hourly, now, dt, energy_wh);
+            split_by_period(&mut session.hourly, 3600.0, now, dt, energy_wh);
+            split_by_period(&mut session.quarters, 900.0, now, dt, energy_wh);
         }
         if let Some(car) = &mut self.car {
             car.soc = (car.soc + energy_wh * speed / car.capacity_wh).min(1.0);
         }
+        self.now = now;
+        self.apply_dynamic_power();
         self.refresh_power();
         self.house_w = house_base_load_w(now) + self.power_w;
         self.pv_w = solar_w(self.pv_peak_w, now);
@@ -257,6 +326,8 @@ impl SimCharger {
             paused: self.paused,
             firmware: self.firmware.clone(),
             update_progress: self.update_progress(),
+            dynamic_power: self.dynamic.enabled,
+            waiting_for_timer: self.car.is_some() && !self.timer_allows(),
             at_ms: now.timestamp_millis(),
         }
     }
@@ -266,17 +337,24 @@ fn round1(value: f64) -> f64 {
     (value * 10.0).round() / 10.0
 }
 
-/// Adds `energy_wh`, delivered evenly over the `dt` seconds ending at `now`, to its clock hours.
-pub fn split_by_hour(hourly: &mut BTreeMap<i64, f64>, now: DateTime<Utc>, dt: f64, energy_wh: f64) {
+/// Adds `energy_wh`, delivered evenly over the `dt` seconds ending at `now`, to the periods of
+/// `period` seconds (clock hours, quarter-hours) it falls in.
+pub fn split_by_period(
+    periods: &mut BTreeMap<i64, f64>,
+    period: f64,
+    now: DateTime<Utc>,
+    dt: f64,
+    energy_wh: f64,
+) {
     if energy_wh == 0.0 || dt <= 0.0 {
         return;
     }
     let end = now.timestamp_millis() as f64 / 1000.0;
     let mut start = end - dt;
     while start < end {
-        let hour = (start / 3600.0).floor() * 3600.0;
-        let until = (hour + 3600.0).min(end);
-        *hourly.entry(hour as i64).or_default() += energy_wh * (until - start) / dt;
+        let from = (start / period).floor() * period;
+        let until = (from + period).min(end);
+        *periods.entry(from as i64).or_default() += energy_wh * (until - start) / dt;
         start = until;
     }
 }

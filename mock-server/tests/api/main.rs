@@ -10,5 +10,6 @@ mod live;
 mod password_recovery;
 mod permissions;
 mod profile;
+mod schedule;
 mod sharing;
 mod web;

@@ -1,0 +1,133 @@
+//! A charger's tariff, and what its charges cost under it.
+
+use axum::extract::State;
+use charge_model::ErrorBody;
+use charge_model::charger::{ChargerId, Role};
+use charge_model::sessions::SessionRecord;
+use charge_model::tariff::{Cost, EnergySlice, Tariff, cost};
+use chrono::DateTime;
+use rusqlite::{Connection, params};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::access;
+use super::store::{self, JsonColumn};
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
+
+#[utoipa::path(get, path = "/api/chargers/{id}/tariff", tag = "tariff",
+    params(("id" = String, Path, description = "The charger's ID")),
+    responses((status = 200, body = Tariff), (status = 404, body = ErrorBody)))]
+pub async fn tariff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+) -> ApiResult<ApiJson<Tariff>> {
+    let access = access::require(&state, &user, &id, Role::Viewer).await?;
+    Ok(ApiJson(state.db.run(move |conn| store::load_json(conn, &access.charger, JsonColumn::Tariff)).await?))
+}
+
+/// Replaces the tariff. It prices the charges recorded from now on; earlier ones keep the
+/// cost they were recorded with.
+#[utoipa::path(put, path = "/api/chargers/{id}/tariff", tag = "tariff",
+    params(("id" = String, Path, description = "The charger's ID")),
+    request_body = Tariff,
+    responses((status = 200, body = Tariff), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn save_tariff(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(tariff): ApiJson<Tariff>,
+) -> ApiResult<ApiJson<Tariff>> {
+    let access = access::require(&state, &user, &id, Role::Editor).await?;
+    tariff.validate().map_err(ApiError::Validation)?;
+    let saved = tariff.clone();
+    state.db.run(move |conn| store::save_json(conn, &access.charger, JsonColumn::Tariff, &saved)).await?;
+    Ok(ApiJson(tariff))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct SessionsQuery {
+    /// How many, newest first (1 to 100; 10 by default).
+    pub limit: Option<u32>,
+}
+
+/// The charger's latest finished charges, with their frozen cost.
+#[utoipa::path(get, path = "/api/chargers/{id}/sessions", tag = "tariff",
+    params(("id" = String, Path, description = "The charger's ID"), SessionsQuery),
+    responses((status = 200, body = Vec<SessionRecord>), (status = 404, body = ErrorBody)))]
+pub async fn sessions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<SessionsQuery>,
+) -> ApiResult<ApiJson<Vec<SessionRecord>>> {
+    let access = access::require(&state, &user, &id, Role::Viewer).await?;
+    let limit = query.limit.unwrap_or(10).clamp(1, 100);
+    Ok(ApiJson(
+        state
+            .db
+            .run(move |conn| {
+                let mut statement = conn.prepare_cached(
+                    "SELECT id, started_at, ended_at, energy_wh, cost_cents, cost_estimated, rfid
+                     FROM charge_sessions WHERE charger_id = ?1 ORDER BY started_at DESC, id DESC LIMIT ?2",
+                )?;
+                let rows = statement.query_map(params![access.charger.as_str(), limit], |row| {
+                    Ok(SessionRecord {
+                        id: row.get(0)?,
+                        started_at: row.get(1)?,
+                        ended_at: row.get(2)?,
+                        energy_wh: row.get(3)?,
+                        cost: Cost { cents: row.get(4)?, estimated: row.get(5)? },
+                        rfid: row.get(6)?,
+                    })
+                })?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .await?,
+    ))
+}
+
+/// The market price assumed when none is known: 90 €/MWh for OMIE, 150 €/MWh for PVPC.
+fn fallback(market: charge_model::tariff::Market) -> charge_model::tariff::Price {
+    match market {
+        charge_model::tariff::Market::Omie => charge_model::tariff::Price(90_000),
+        charge_model::tariff::Market::Pvpc => charge_model::tariff::Price(150_000),
+    }
+}
+
+/// The energy of each quarter-hour as exact milliwatt-hours.
+pub fn slices(quarters: &[(i64, f64)]) -> Vec<EnergySlice> {
+    quarters
+        .iter()
+        .map(|&(start, wh)| EnergySlice { start, energy_mwh: (wh * 1000.0).round() as i64 })
+        .collect()
+}
+
+/// What a charge costs under the charger's current tariff (market prices from the database,
+/// estimated where missing). Returns the tariff too, to freeze it with the cost.
+pub fn price_charge(
+    conn: &Connection,
+    charger: &ChargerId,
+    slices: &[EnergySlice],
+) -> ApiResult<(Tariff, Cost)> {
+    let tariff: Tariff = store::load_json(conn, charger, JsonColumn::Tariff)?;
+    let cost = match (tariff.market(), slices.first(), slices.last()) {
+        (Some(market), Some(first), Some(last)) => {
+            let from = DateTime::from_timestamp(first.start, 0).unwrap_or_default();
+            let to = DateTime::from_timestamp(last.start + 900, 0).unwrap_or_default();
+            let _ = (conn, from, to);
+            // Until stored market prices are read here, every market price is the estimate.
+            cost(&tariff, slices, |_| charge_model::tariff::Quote {
+                price: fallback(market),
+                estimated: true,
+            })
+        }
+        _ => cost(&tariff, slices, |_| charge_model::tariff::Quote {
+            price: Default::default(),
+            estimated: true,
+        }),
+    };
+    Ok((tariff, cost))
+}
