@@ -16,8 +16,6 @@ use crate::live::Live;
 use crate::pages::charger::ChargerPage;
 use crate::pages::charger_settings::ChargerSettingsPage;
 use crate::pages::chargers::ChargersPage;
-use crate::pages::schedule::SchedulePage;
-use crate::pages::tariff::TariffPage;
 use crate::pages::check_email::CheckEmailPage;
 use crate::pages::confirm::ConfirmPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
@@ -26,6 +24,8 @@ use crate::pages::not_found::NotFoundPage;
 use crate::pages::profile::ProfilePage;
 use crate::pages::register::RegisterPage;
 use crate::pages::reset_password::ResetPasswordPage;
+use crate::pages::schedule::SchedulePage;
+use crate::pages::tariff::TariffPage;
 use crate::session::Session;
 
 #[component]

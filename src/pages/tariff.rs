@@ -66,14 +66,17 @@ fn TariffView(detail: ChargerDetail) -> impl IntoView {
     use_dynamic_title(title.clone());
     let back = format!("/chargers/{}", summary.id);
     let can_edit = summary.role.can_edit();
-    let saved = RwSignal::new(None::<Result<Tariff, ApiError>>);
+    // `loaded` renders the editor once; `current` follows each save, for the chart.
+    let loaded = RwSignal::new(None::<Result<Tariff, ApiError>>);
+    let current = RwSignal::new(Tariff::default());
     let id = summary.id.clone();
     spawn_local(async move {
         let result = api::tariff(&id).await;
-        if let Err(error) = &result {
-            session.notice(error);
+        match &result {
+            Ok(tariff) => current.set(tariff.clone()),
+            Err(error) => session.notice(error),
         }
-        saved.set(Some(result));
+        loaded.set(Some(result));
     });
     let id = StoredValue::new(summary.id.clone());
     view! {
@@ -85,14 +88,14 @@ fn TariffView(detail: ChargerDetail) -> impl IntoView {
             </nav>
             <h1>{title}</h1>
             {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
-            {move || match saved.get() {
+            {move || match loaded.get() {
                 None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
                 Some(Err(error)) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),
                 Some(Ok(tariff)) => view! {
                     <fieldset class="settings-sections" disabled=!can_edit>
-                        <TariffEditor id=id.get_value() tariff=tariff.clone() saved />
+                        <TariffEditor id=id.get_value() tariff=tariff.clone() current />
                     </fieldset>
-                    <Prices id=id.get_value() saved can_edit />
+                    <Prices id=id.get_value() current can_edit />
                 }.into_any(),
             }}
         </div>
@@ -137,11 +140,7 @@ fn price_text(tariff: &Tariff, pick: fn(&Tariff) -> Option<Price>) -> String {
 }
 
 #[component]
-fn TariffEditor(
-    id: ChargerId,
-    tariff: Tariff,
-    saved: RwSignal<Option<Result<Tariff, ApiError>>>,
-) -> impl IntoView {
+fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> impl IntoView {
     let i18n = use_i18n();
     let form = Form::new("tariff");
     let kind = RwSignal::new(kind_of(&tariff));
@@ -229,7 +228,7 @@ fn TariffEditor(
             checked,
             move || async move { api::save_tariff(&id, &request).await },
             move |tariff| {
-                saved.set(Some(Ok(tariff)));
+                current.set(tariff);
                 done.set(true);
             },
         );
@@ -410,13 +409,11 @@ fn cheapest_window(periods: &[Period], hours: u32, from: i64) -> Option<(usize, 
 }
 
 #[component]
-fn Prices(id: ChargerId, saved: RwSignal<Option<Result<Tariff, ApiError>>>, can_edit: bool) -> impl IntoView {
+fn Prices(id: ChargerId, current: RwSignal<Tariff>, can_edit: bool) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let today = madrid::local(now()).date();
-    let tariff = Memo::new(move |_| {
-        saved.with(|s| s.as_ref().and_then(|s| s.as_ref().ok().cloned())).unwrap_or_default()
-    });
+    let tariff = Memo::new(move |_| current.get());
     let market = Memo::new(move |_| tariff.with(Tariff::market));
     let points = LocalResource::new(move || {
         let market = market.get();
