@@ -96,7 +96,16 @@ fn draw(
     }))?;
     // Midnight between the two days.
     chart.draw_series(std::iter::once(PathElement::new([(24.0, bottom), (24.0, top)], INK.mix(0.5))))?;
-    root.draw_text(&labels[0], &("sans-serif", 12).into_font().color(&INK), (70, 4))?;
+    // Hours every 6 under the axis, the days' names above.
+    let font = ("sans-serif", 12).into_font().color(&INK);
+    for hour in (0..48).step_by(6) {
+        let (x, y) = chart.backend_coord(&(f64::from(hour), bottom));
+        root.draw_text(&format!("{:02}:00", hour % 24), &font, (x - 14, y + 8))?;
+    }
+    for (day, label) in labels.iter().enumerate() {
+        let (x, _) = chart.backend_coord(&(24.0 * day as f64, top));
+        root.draw_text(label, &font.clone().color(&BLACK), (x + 6, 2))?;
+    }
     root.present()?;
     Ok(())
 }
