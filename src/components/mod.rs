@@ -5,6 +5,7 @@ pub mod charger_status;
 pub mod dialog;
 pub mod form;
 pub mod header;
+pub mod ranges_editor;
 pub mod require_login;
 pub mod title;
 pub mod user_menu;

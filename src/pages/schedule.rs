@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
+use crate::components::ranges_editor::{RangeList, RangesEditor};
 use crate::components::title::use_dynamic_title;
 use crate::i18n::{I18n, tr, use_i18n};
 use crate::pages::charger::WithCharger;
@@ -266,36 +267,6 @@ fn TimerEditor(form: Form, index: usize, draft: TimerDraft, on_remove: Callback<
     }
 }
 
-/// A profile slot being edited.
-#[derive(Clone, Copy)]
-struct SlotDraft {
-    key: u32,
-    start: RwSignal<String>,
-    end: RwSignal<String>,
-    max_kw: RwSignal<String>,
-}
-
-impl SlotDraft {
-    fn new(key: u32, slot: &ProfileSlot) -> SlotDraft {
-        SlotDraft {
-            key,
-            start: RwSignal::new(format_minute(slot.span.start)),
-            end: RwSignal::new(format_minute(slot.span.end % DAY)),
-            max_kw: RwSignal::new(slot.max_kw.to_string()),
-        }
-    }
-
-    fn read(&self) -> Option<ProfileSlot> {
-        let start = parse_minute(&self.start.get_untracked())?;
-        let end = match parse_minute(&self.end.get_untracked())? {
-            0 => DAY,
-            end => end,
-        };
-        let max_kw = self.max_kw.get_untracked().trim().replace(',', ".").parse().ok()?;
-        Some(ProfileSlot { span: Span { start, end }, max_kw })
-    }
-}
-
 #[component]
 fn DynamicPowerSection(id: ChargerId, power: DynamicPower, photovoltaic: bool) -> impl IntoView {
     let i18n = use_i18n();
@@ -304,19 +275,10 @@ fn DynamicPowerSection(id: ChargerId, power: DynamicPower, photovoltaic: bool) -
     let scheme = RwSignal::new(power.scheme);
     let contracted = RwSignal::new(power.contracted_kw.to_string());
     let pv_mode = RwSignal::new(power.pv_mode);
-    let keys = StoredValue::new(0_u32);
-    let drafts = |slots: &[ProfileSlot]| {
-        slots
-            .iter()
-            .map(|slot| {
-                let key = keys.get_value();
-                keys.set_value(key + 1);
-                SlotDraft::new(key, slot)
-            })
-            .collect::<Vec<_>>()
-    };
-    let weekdays = RwSignal::new(drafts(&power.weekdays));
-    let weekends = RwSignal::new(drafts(&power.weekends));
+    let list =
+        |slots: &[ProfileSlot]| RangeList::new(slots.iter().map(|slot| (slot.span, slot.max_kw.to_string())));
+    let weekdays = list(&power.weekdays);
+    let weekends = list(&power.weekends);
     let done = RwSignal::new(false);
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -324,17 +286,18 @@ fn DynamicPowerSection(id: ChargerId, power: DynamicPower, photovoltaic: bool) -
         let mut unreadable = FieldErrors::new();
         let contracted_kw =
             contracted.get_untracked().trim().replace(',', ".").parse::<f64>().unwrap_or(f64::NAN);
-        let mut read = |field: &str, list: RwSignal<Vec<SlotDraft>>| {
-            list.get_untracked()
-                .iter()
-                .filter_map(|draft| {
-                    let slot = draft.read();
-                    if slot.is_none() {
-                        unreadable.add(field, Problem::Other(i18n.t().slot_format.to_owned()));
-                    }
-                    slot
-                })
-                .collect::<Vec<_>>()
+        let mut read = |field: &str, list: RangeList| {
+            let slots: Option<Vec<ProfileSlot>> = list.read().and_then(|rows| {
+                rows.into_iter()
+                    .map(|(span, kw)| {
+                        Some(ProfileSlot { span, max_kw: kw.trim().replace(',', ".").parse().ok()? })
+                    })
+                    .collect()
+            });
+            if slots.is_none() {
+                unreadable.add(field, Problem::Other(i18n.t().slot_format.to_owned()));
+            }
+            slots.unwrap_or_default()
         };
         let request = DynamicPower {
             enabled: enabled.get_untracked(),
@@ -373,8 +336,10 @@ fn DynamicPowerSection(id: ChargerId, power: DynamicPower, photovoltaic: bool) -
                         <Choice group="pv" value=pv_mode choice=PvMode::MaximumPower label=tr(|t| t.pv_maximum) />
                     </fieldset>
                 })}
-                <ProfileEditor form field="weekdays" legend=tr(|t| t.profile_weekdays) slots=weekdays keys />
-                <ProfileEditor form field="weekends" legend=tr(|t| t.profile_weekends) slots=weekends keys />
+                <RangesEditor form field="weekdays" legend=tr(|t| t.profile_weekdays) list=weekdays
+                    value_header=|t| t.max_kw value_label=|t| t.slot_kw add_label=|t| t.add_slot new_value="4.6" />
+                <RangesEditor form field="weekends" legend=tr(|t| t.profile_weekends) list=weekends
+                    value_header=|t| t.max_kw value_label=|t| t.slot_kw add_label=|t| t.add_slot new_value="4.6" />
                 <Notice message=Signal::derive(move || done.get().then(|| i18n.t().settings_saved.to_owned())) />
                 <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
             </form>
@@ -394,64 +359,5 @@ fn Choice<T: Copy + PartialEq + Send + Sync + 'static>(
             <input type="radio" name=group prop:checked=move || value.get() == choice on:change=move |_| value.set(choice) />
             {label}
         </label>
-    }
-}
-
-/// The slots of one profile: from, to, most kW; its cover error names the gaps.
-#[component]
-fn ProfileEditor(
-    form: Form,
-    field: &'static str,
-    #[prop(into)] legend: Signal<&'static str>,
-    slots: RwSignal<Vec<SlotDraft>>,
-    keys: StoredValue<u32>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error = form.field_error(field);
-    let error_id = format!("{field}-error");
-    let described = error_id.clone();
-    let add = move |_| {
-        let key = keys.get_value();
-        keys.set_value(key + 1);
-        let slot = ProfileSlot { span: Span { start: 0, end: DAY }, max_kw: 4.6 };
-        slots.update(|s| s.push(SlotDraft::new(key, &slot)));
-    };
-    view! {
-        <fieldset class="profile" class:invalid=move || error.with(Option::is_some) aria-describedby=described>
-            <legend>{legend}</legend>
-            <table class="data-table slots">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(|t| t.from_time)}</th>
-                        <th scope="col">{tr(|t| t.to_time)}</th>
-                        <th scope="col">{tr(|t| t.max_kw)}</th>
-                        <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || slots.get().into_iter().enumerate() key=|(_, s)| s.key let((index, slot))>
-                        <tr>
-                            <td><input type="time" aria-label=move || (i18n.t().slot_from)(legend.get(), index + 1) bind:value=slot.start /></td>
-                            <td><input type="time" aria-label=move || (i18n.t().slot_to)(legend.get(), index + 1) bind:value=slot.end /></td>
-                            <td><input type="text" inputmode="decimal" aria-label=move || (i18n.t().slot_kw)(legend.get(), index + 1) bind:value=slot.max_kw /></td>
-                            <td class="row-actions">
-                                <button
-                                    type="button"
-                                    class="button link danger"
-                                    aria-label=move || (i18n.t().remove_slot)(legend.get(), index + 1)
-                                    on:click=move |_| slots.update(|s| s.retain(|x| x.key != slot.key))
-                                >
-                                    {tr(|t| t.remove)}
-                                </button>
-                            </td>
-                        </tr>
-                    </For>
-                </tbody>
-            </table>
-            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
-            <button type="button" class="button secondary" on:click=add>
-                {move || (i18n.t().add_slot)(legend.get())}
-            </button>
-        </fieldset>
     }
 }

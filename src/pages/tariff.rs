@@ -2,7 +2,7 @@
 //! and the cheapest window for a typical charge, with one click to set a timer to it.
 
 use charge_model::charger::{ChargerDetail, ChargerId};
-use charge_model::day_ranges::{DAY, Span, format_minute, parse_minute};
+use charge_model::day_ranges::{DAY, Span, format_minute};
 use charge_model::madrid;
 use charge_model::prices::PricePoint;
 use charge_model::tariff::{Price, PricedSpan, Tariff};
@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::charts::prices::{Bar, PriceChart};
 use crate::components::form::{Form, FormError, Notice, SelectField, SubmitButton, TextField};
+use crate::components::ranges_editor::{RangeList, RangesEditor};
 use crate::components::title::use_dynamic_title;
 use crate::format;
 use crate::i18n::{I18n, tr, use_i18n};
@@ -102,36 +103,6 @@ fn TariffView(detail: ChargerDetail) -> impl IntoView {
     }
 }
 
-/// A priced range being edited.
-#[derive(Clone, Copy)]
-struct RangeDraft {
-    key: u32,
-    start: RwSignal<String>,
-    end: RwSignal<String>,
-    price: RwSignal<String>,
-}
-
-impl RangeDraft {
-    fn new(key: u32, range: &PricedSpan) -> RangeDraft {
-        RangeDraft {
-            key,
-            start: RwSignal::new(format_minute(range.span.start)),
-            end: RwSignal::new(format_minute(range.span.end % DAY)),
-            price: RwSignal::new(range.price.euros(4)),
-        }
-    }
-
-    fn read(&self) -> Option<PricedSpan> {
-        let start = parse_minute(&self.start.get_untracked())?;
-        let end = match parse_minute(&self.end.get_untracked())? {
-            0 => DAY,
-            end => end,
-        };
-        let price = Price::parse(&self.price.get_untracked()).ok()?;
-        Some(PricedSpan { span: Span { start, end }, price })
-    }
-}
-
 /// Field names of the per-day range lists (the server names them `days.0`…).
 const DAY_FIELDS: [&str; 7] = ["days.0", "days.1", "days.2", "days.3", "days.4", "days.5", "days.6"];
 
@@ -148,27 +119,15 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
         Tariff::Flat { price } => Some(*price),
         _ => Some(Price(150_000)),
     }));
-    let keys = StoredValue::new(0_u32);
-    let drafts = move |ranges: &[PricedSpan]| {
-        ranges
-            .iter()
-            .map(|range| {
-                let key = keys.get_value();
-                keys.set_value(key + 1);
-                RangeDraft::new(key, range)
-            })
-            .collect::<Vec<_>>()
-    };
+    let list = |ranges: &[PricedSpan]| RangeList::new(ranges.iter().map(|r| (r.span, r.price.euros(4))));
     let whole_day = [PricedSpan { span: Span { start: 0, end: DAY }, price: Price(150_000) }];
-    let ranges = RwSignal::new(match &tariff {
-        Tariff::TimeRanges { ranges } => drafts(ranges),
-        _ => drafts(&whole_day),
-    });
-    let days: [RwSignal<Vec<RangeDraft>>; 7] = std::array::from_fn(|day| {
-        RwSignal::new(match &tariff {
-            Tariff::DayTimeRanges { days } if days.len() == 7 => drafts(&days[day]),
-            _ => drafts(&whole_day),
-        })
+    let ranges = match &tariff {
+        Tariff::TimeRanges { ranges } => list(ranges),
+        _ => list(&whole_day),
+    };
+    let days: [RangeList; 7] = std::array::from_fn(|day| match &tariff {
+        Tariff::DayTimeRanges { days } if days.len() == 7 => list(&days[day]),
+        _ => list(&whole_day),
     });
     let (margin, p1, p2, p3) = match &tariff {
         Tariff::Indexed { margin, p1, p2, p3 } => (margin.euros(4), p1.euros(4), p2.euros(4), p3.euros(4)),
@@ -185,34 +144,34 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
         let mut read_price = |field: &str, text: RwSignal<String>| {
             errors.check(field, Price::parse(&text.get_untracked())).unwrap_or_default()
         };
-        let read_ranges = |field: &str, list: RwSignal<Vec<RangeDraft>>, errors: &mut FieldErrors| {
-            let read: Vec<_> = list.get_untracked().iter().filter_map(RangeDraft::read).collect();
-            if read.len() != list.with_untracked(Vec::len) {
-                errors.add(field, Problem::Other(i18n.t().range_format.to_owned()));
-            }
-            read
+        // `None` when a time or a price cannot be read.
+        let read_ranges = |list: RangeList| -> Option<Vec<PricedSpan>> {
+            list.read()?
+                .into_iter()
+                .map(|(span, price)| Some(PricedSpan { span, price: Price::parse(&price).ok()? }))
+                .collect()
         };
+        let mut unreadable = Vec::new();
         let request = match kind.get_untracked() {
             "flat" => Tariff::Flat { price: read_price("price", flat) },
-            "time_ranges" => {
-                let mut errors_here = FieldErrors::new();
-                let ranges = read_ranges("ranges", ranges, &mut errors_here);
-                if let Some(problem) = errors_here.get("ranges") {
-                    errors.add("ranges", problem.clone());
-                }
-                Tariff::TimeRanges { ranges }
-            }
-            "day_time_ranges" => {
-                let mut list = Vec::new();
-                for (day, ranges) in days.iter().enumerate() {
-                    let mut errors_here = FieldErrors::new();
-                    list.push(read_ranges(DAY_FIELDS[day], *ranges, &mut errors_here));
-                    if let Some(problem) = errors_here.get(DAY_FIELDS[day]) {
-                        errors.add(DAY_FIELDS[day], problem.clone());
-                    }
-                }
-                Tariff::DayTimeRanges { days: list }
-            }
+            "time_ranges" => Tariff::TimeRanges {
+                ranges: read_ranges(ranges).unwrap_or_else(|| {
+                    unreadable.push("ranges");
+                    Vec::new()
+                }),
+            },
+            "day_time_ranges" => Tariff::DayTimeRanges {
+                days: days
+                    .iter()
+                    .enumerate()
+                    .map(|(day, ranges)| {
+                        read_ranges(*ranges).unwrap_or_else(|| {
+                            unreadable.push(DAY_FIELDS[day]);
+                            Vec::new()
+                        })
+                    })
+                    .collect(),
+            },
             "indexed" => Tariff::Indexed {
                 margin: read_price("margin", margin),
                 p1: read_price("p1", p1),
@@ -222,6 +181,9 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
             "pvpc" => Tariff::Pvpc,
             _ => Tariff::OmieSpot,
         };
+        for field in unreadable {
+            errors.add(field, Problem::Other(i18n.t().range_format.to_owned()));
+        }
         let checked = if errors.is_empty() { request.validate() } else { Err(errors) };
         let id = id.clone();
         form.submit(
@@ -244,11 +206,17 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
                 <p class="hint">{move || kind_hint(kind.get(), i18n)}</p>
                 {move || match kind.get() {
                     "flat" => view! { <TextField form name="price" label=tr(|t| t.price_eur_kwh) value=flat decimal=true /> }.into_any(),
-                    "time_ranges" => view! { <RangesEditor form field="ranges" legend=tr(|t| t.price_ranges) list=ranges keys /> }.into_any(),
+                    "time_ranges" => view! {
+                        <RangesEditor form field="ranges" legend=tr(|t| t.price_ranges) list=ranges
+                            value_header=|t| t.price_eur_kwh value_label=|t| t.range_price add_label=|t| t.add_range new_value="0.1500" />
+                    }.into_any(),
                     "day_time_ranges" => (0..7)
                         .map(|day| {
                             let legend = Signal::derive(move || i18n.t().weekdays_long[day]);
-                            view! { <RangesEditor form field=DAY_FIELDS[day] legend list=days[day] keys /> }
+                            view! {
+                                <RangesEditor form field=DAY_FIELDS[day] legend list=days[day]
+                                    value_header=|t| t.price_eur_kwh value_label=|t| t.range_price add_label=|t| t.add_range new_value="0.1500" />
+                            }
                         })
                         .collect_view()
                         .into_any(),
@@ -280,63 +248,6 @@ fn kind_hint(kind: &str, i18n: I18n) -> &'static str {
         "indexed" => t.tariff_indexed_hint,
         "pvpc" => t.tariff_pvpc_hint,
         _ => t.tariff_omie_hint,
-    }
-}
-
-/// Priced ranges of one day: from, to, €/kWh. The cover error names the gaps.
-#[component]
-fn RangesEditor(
-    form: Form,
-    field: &'static str,
-    #[prop(into)] legend: Signal<&'static str>,
-    list: RwSignal<Vec<RangeDraft>>,
-    keys: StoredValue<u32>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error = form.field_error(field);
-    let error_id = format!("{}-error", field.replace('.', "-"));
-    let described = error_id.clone();
-    let add = move |_| {
-        let key = keys.get_value();
-        keys.set_value(key + 1);
-        let range = PricedSpan { span: Span { start: 0, end: DAY }, price: Price(150_000) };
-        list.update(|l| l.push(RangeDraft::new(key, &range)));
-    };
-    view! {
-        <fieldset class="profile" class:invalid=move || error.with(Option::is_some) aria-describedby=described>
-            <legend>{legend}</legend>
-            <table class="data-table slots">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(|t| t.from_time)}</th>
-                        <th scope="col">{tr(|t| t.to_time)}</th>
-                        <th scope="col">{tr(|t| t.price_eur_kwh)}</th>
-                        <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || list.get().into_iter().enumerate() key=|(_, r)| r.key let((index, range))>
-                        <tr>
-                            <td><input type="time" aria-label=move || (i18n.t().slot_from)(legend.get(), index + 1) bind:value=range.start /></td>
-                            <td><input type="time" aria-label=move || (i18n.t().slot_to)(legend.get(), index + 1) bind:value=range.end /></td>
-                            <td><input type="text" inputmode="decimal" aria-label=move || (i18n.t().range_price)(legend.get(), index + 1) bind:value=range.price /></td>
-                            <td class="row-actions">
-                                <button
-                                    type="button"
-                                    class="button link danger"
-                                    aria-label=move || (i18n.t().remove_slot)(legend.get(), index + 1)
-                                    on:click=move |_| list.update(|l| l.retain(|x| x.key != range.key))
-                                >
-                                    {tr(|t| t.remove)}
-                                </button>
-                            </td>
-                        </tr>
-                    </For>
-                </tbody>
-            </table>
-            <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
-            <button type="button" class="button secondary" on:click=add>{move || (i18n.t().add_range)(legend.get())}</button>
-        </fieldset>
     }
 }
 
