@@ -1,4 +1,9 @@
-//! Removing a charger (owner): it leaves every list, and anyone may pair it again.
+//! Leaving the charger behind: the owner removes it (it leaves every list, and anyone may
+//! pair it again); a shared user leaves it (it leaves their list only). Both ask first and
+//! go back to the list.
+
+use std::future::Future;
+use std::pin::Pin;
 
 use charge_model::charger::ChargerId;
 use leptos::prelude::*;
@@ -7,69 +12,61 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::dialog::{ConfirmDialog, DialogHandle};
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{Texts, use_i18n};
 use crate::session::use_session;
+
+type Call = Pin<Box<dyn Future<Output = Result<(), ApiError>>>>;
+/// Title, warning, button, dialog title, confirm button.
+type DangerTexts = (&'static str, &'static str, &'static str, &'static str, &'static str);
 
 #[component]
 pub fn RemoveCharger(id: ChargerId) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let navigate = use_navigate();
-    let dialog = DialogHandle::new();
-    let error = RwSignal::new(None::<ApiError>);
-    let pending = RwSignal::new(false);
-    let remove = Callback::new(move |()| {
-        let (id, navigate) = (id.clone(), navigate.clone());
-        pending.set(true);
-        spawn_local(async move {
-            match api::remove_charger(&id).await {
-                Ok(()) => navigate("/", Default::default()),
-                Err(failure) => {
-                    session.notice(&failure);
-                    error.set(Some(failure));
-                    pending.set(false);
-                }
-            }
-        });
-    });
     view! {
-        <section class="card danger-zone" aria-labelledby="remove-title">
-            <h2 id="remove-title">{tr(|t| t.remove_title)}</h2>
-            <p>{tr(|t| t.remove_warning)}</p>
-            <div class="form-error" role="alert">
-                {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-            </div>
-            <button type="button" class="button danger" disabled=pending on:click=move |_| dialog.open()>
-                {tr(|t| t.remove_button)}
-            </button>
-            <ConfirmDialog
-                handle=dialog
-                id="remove-dialog"
-                title=tr(|t| t.remove_dialog_title)
-                body=Signal::derive(move || i18n.t().remove_warning.to_owned())
-                confirm_label=tr(|t| t.remove_confirm)
-                danger=true
-                on_confirm=remove
-            />
-        </section>
+        <DangerSection
+            key="remove"
+            texts=|t| (t.remove_title, t.remove_warning, t.remove_button, t.remove_dialog_title, t.remove_confirm)
+            call=move || {
+                let id = id.clone();
+                Box::pin(async move { api::remove_charger(&id).await })
+            }
+        />
     }
 }
 
-/// Leaving a charger someone shared with you: it leaves your list only.
 #[component]
 pub fn LeaveCharger(id: ChargerId) -> impl IntoView {
+    let session = use_session();
+    view! {
+        <DangerSection
+            key="leave"
+            texts=|t| (t.leave_title, t.leave_warning, t.leave_button, t.leave_dialog_title, t.leave_confirm)
+            call=move || {
+                let (id, me) = (id.clone(), session.account_untracked().map_or(0, |account| account.id));
+                Box::pin(async move { api::remove_share(&id, me).await })
+            }
+        />
+    }
+}
+
+/// A section with a warning and a destructive button behind a confirmation.
+#[component]
+fn DangerSection(
+    /// Starts the element ids.
+    key: &'static str,
+    texts: fn(&'static Texts) -> DangerTexts,
+    call: impl Fn() -> Call + Send + Sync + 'static,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
     let dialog = DialogHandle::new();
     let error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
-    let leave = Callback::new(move |()| {
-        let Some(me) = session.account_untracked().map(|account| account.id) else { return };
-        let (id, navigate) = (id.clone(), navigate.clone());
+    let confirmed = Callback::new(move |()| {
+        let (pending_call, navigate) = (call(), navigate.clone());
         pending.set(true);
         spawn_local(async move {
-            match api::remove_share(&id, me).await {
+            match pending_call.await {
                 Ok(()) => navigate("/", Default::default()),
                 Err(failure) => {
                     session.notice(&failure);
@@ -79,24 +76,27 @@ pub fn LeaveCharger(id: ChargerId) -> impl IntoView {
             }
         });
     });
+    let text = move |pick: fn(DangerTexts) -> &'static str| Signal::derive(move || pick(texts(i18n.t())));
+    let title_id = format!("{key}-title");
+    let labelled_by = title_id.clone();
     view! {
-        <section class="card danger-zone" aria-labelledby="leave-title">
-            <h2 id="leave-title">{tr(|t| t.leave_title)}</h2>
-            <p>{tr(|t| t.leave_warning)}</p>
+        <section class="card danger-zone" aria-labelledby=labelled_by>
+            <h2 id=title_id>{text(|t| t.0)}</h2>
+            <p>{text(|t| t.1)}</p>
             <div class="form-error" role="alert">
                 {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
             </div>
             <button type="button" class="button danger" disabled=pending on:click=move |_| dialog.open()>
-                {tr(|t| t.leave_button)}
+                {text(|t| t.2)}
             </button>
             <ConfirmDialog
                 handle=dialog
-                id="leave-dialog"
-                title=tr(|t| t.leave_dialog_title)
-                body=Signal::derive(move || i18n.t().leave_warning.to_owned())
-                confirm_label=tr(|t| t.leave_confirm)
+                id=format!("{key}-dialog")
+                title=text(|t| t.3)
+                body=Signal::derive(move || texts(i18n.t()).1.to_owned())
+                confirm_label=text(|t| t.4)
                 danger=true
-                on_confirm=leave
+                on_confirm=confirmed
             />
         </section>
     }
