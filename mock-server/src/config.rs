@@ -64,6 +64,26 @@ pub struct Config {
     /// Seed of the simulator's random generator, for reproducible runs.
     #[arg(long, env = "CP_SIM_SEED")]
     pub sim_seed: Option<u64>,
+
+    /// Fetch market prices (OMIE, REE/ESIOS) in the background every hour.
+    #[arg(long, env = "CP_MARKET_FETCH", default_value_t = true, action = clap::ArgAction::Set)]
+    pub market_fetch: bool,
+
+    /// ESIOS API token: the PVPC comes from ESIOS with it, from REE's open data without.
+    #[arg(long, env = "CP_ESIOS_TOKEN")]
+    pub esios_token: Option<String>,
+
+    /// Base URL of OMIE's files.
+    #[arg(long, env = "CP_OMIE_URL", default_value = "https://www.omie.es")]
+    pub omie_url: String,
+
+    /// Base URL of REE's open data API.
+    #[arg(long, env = "CP_REE_URL", default_value = "https://apidatos.ree.es")]
+    pub ree_url: String,
+
+    /// Base URL of the ESIOS API.
+    #[arg(long, env = "CP_ESIOS_URL", default_value = "https://api.esios.ree.es")]
+    pub esios_url: String,
 }
 
 impl Config {
@@ -84,6 +104,11 @@ impl Config {
             time_scale: 1.0,
             sim_random_events: false,
             sim_seed: Some(7),
+            market_fetch: false,
+            esios_token: None,
+            omie_url: "http://127.0.0.1:9".to_owned(),
+            ree_url: "http://127.0.0.1:9".to_owned(),
+            esios_url: "http://127.0.0.1:9".to_owned(),
         }
     }
 

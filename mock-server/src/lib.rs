@@ -73,6 +73,7 @@ impl AppState {
     /// Starts the simulator's background task (needs a Tokio runtime).
     pub fn start_background_tasks(&self) {
         self.simulator.start(self.db.clone());
+        tariffs::fetch::start(self.clone());
     }
 }
 
@@ -81,6 +82,7 @@ pub fn app(state: AppState) -> Router {
     let mut api = OpenApiRouter::with_openapi(openapi::base())
         .merge(accounts::router())
         .merge(chargers::router())
+        .merge(tariffs::api::router())
         .routes(utoipa_axum::routes!(events::events));
     if state.config.dev_endpoints {
         api = api.merge(dev::router());

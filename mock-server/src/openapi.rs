@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         (name = "sharing", description = "Sharing a charger with viewers and editors, invitations"),
         (name = "schedule", description = "Timers, dynamic power control and charging profiles"),
         (name = "tariff", description = "The energy tariff and what each charge cost"),
+        (name = "prices", description = "Market prices (OMIE, PVPC) for the tariff chart"),
         (name = "dev", description = "Development-only helpers of the mock server"),
     )
 )]

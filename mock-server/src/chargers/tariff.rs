@@ -15,6 +15,7 @@ use super::store::{self, JsonColumn};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
+use crate::tariffs::store::PriceBook;
 
 #[utoipa::path(get, path = "/api/chargers/{id}/tariff", tag = "tariff",
     params(("id" = String, Path, description = "The charger's ID")),
@@ -89,14 +90,6 @@ pub async fn sessions(
     ))
 }
 
-/// The market price assumed when none is known: 90 €/MWh for OMIE, 150 €/MWh for PVPC.
-fn fallback(market: charge_model::tariff::Market) -> charge_model::tariff::Price {
-    match market {
-        charge_model::tariff::Market::Omie => charge_model::tariff::Price(90_000),
-        charge_model::tariff::Market::Pvpc => charge_model::tariff::Price(150_000),
-    }
-}
-
 /// The energy of each quarter-hour as exact milliwatt-hours.
 pub fn slices(quarters: &[(i64, f64)]) -> Vec<EnergySlice> {
     quarters
@@ -117,13 +110,10 @@ pub fn price_charge(
         (Some(market), Some(first), Some(last)) => {
             let from = DateTime::from_timestamp(first.start, 0).unwrap_or_default();
             let to = DateTime::from_timestamp(last.start + 900, 0).unwrap_or_default();
-            let _ = (conn, from, to);
-            // Until stored market prices are read here, every market price is the estimate.
-            cost(&tariff, slices, |_| charge_model::tariff::Quote {
-                price: fallback(market),
-                estimated: true,
-            })
+            let book = PriceBook::load(conn, market, from, to)?;
+            cost(&tariff, slices, |at| book.quote(at))
         }
+        // Not asked: the tariff follows no market.
         _ => cost(&tariff, slices, |_| charge_model::tariff::Quote {
             price: Default::default(),
             estimated: true,

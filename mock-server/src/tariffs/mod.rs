@@ -14,9 +14,12 @@
 //! Nothing here trusts its input: a file that does not read as expected gives a
 //! [`ParseError`] naming the line or field, never a panic.
 
+pub mod api;
 pub mod esios;
+pub mod fetch;
 pub mod omie;
 pub mod ree;
+pub mod store;
 
 use std::borrow::Cow;
 

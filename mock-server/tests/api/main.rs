@@ -9,6 +9,7 @@ mod helpers;
 mod live;
 mod password_recovery;
 mod permissions;
+mod prices;
 mod profile;
 mod schedule;
 mod sharing;
