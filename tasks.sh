@@ -114,6 +114,7 @@ bench() {
   cargo build --release -p charge-mock-server
   (cd end2end && E2E_SERVER="$SERVER_RELEASE" DIST="$ROOT/dist" node bench/run.mjs)
   cargo bench -p charge-mock-server --bench api_load
+  cargo bench -p charge-model --bench pricing
 }
 
 case "${1:-}" in

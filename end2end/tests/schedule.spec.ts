@@ -134,6 +134,8 @@ test.describe('Timers, dynamic power and tariffs', () => {
       tariff = await tariffPage();
       await tariff.getByLabel('Kind of tariff').selectOption(kind);
       await save(tariff);
+      // The chart follows the market, and says its prices are estimates.
+      await expect(page.getByText('Some of these prices are estimates')).toBeVisible();
       const row = await latestCost(`2025-11-${day}T01:00:00Z`);
       await expect(row).toContainText('estimated');
       await expect(row).toContainText(/€0\.\d\d/);
