@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::tariff::{Cost, EnergySlice};
+use crate::tariff::Cost;
 
 /// A finished charge with its cost, frozen when it was recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,8 +18,3 @@ pub struct SessionRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfid: Option<String>,
 }
-
-/// The energy of a charge by quarter-hour, as recorded (for pricing and charts).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Quarters(pub Vec<EnergySlice>);
