@@ -82,6 +82,34 @@ fn cases() -> Vec<Case> {
             prepare: Prepare::Card,
             ..case(Method::DELETE, "/api/chargers/{id}/cards/{card}", Editor, StatusCode::NO_CONTENT)
         },
+        case(Method::GET, "/api/chargers/{id}/timers", Viewer, StatusCode::OK),
+        Case {
+            body: |state, _| {
+                let start = if state["timers"]["timers"][0]["start"] == 60 { 120 } else { 60 };
+                Some(
+                    json!({"timers": [{"enabled": true, "days": [true, true, true, true, true, false, false], "start": start, "end": 420}]}),
+                )
+            },
+            ..case(Method::PUT, "/api/chargers/{id}/timers", Editor, StatusCode::OK)
+        },
+        case(Method::GET, "/api/chargers/{id}/dynamic-power", Viewer, StatusCode::OK),
+        Case {
+            body: |state, _| {
+                let mut power = state["dynamic_power"].clone();
+                power["contracted_kw"] = json!(if power["contracted_kw"] == 5.75 { 6.9 } else { 5.75 });
+                Some(power)
+            },
+            ..case(Method::PUT, "/api/chargers/{id}/dynamic-power", Editor, StatusCode::OK)
+        },
+        case(Method::GET, "/api/chargers/{id}/tariff", Viewer, StatusCode::OK),
+        Case {
+            body: |state, _| {
+                let price = if state["tariff"]["price"] == 200_000 { 210_000 } else { 200_000 };
+                Some(json!({"kind": "flat", "price": price}))
+            },
+            ..case(Method::PUT, "/api/chargers/{id}/tariff", Editor, StatusCode::OK)
+        },
+        case(Method::GET, "/api/chargers/{id}/sessions", Viewer, StatusCode::OK),
         case(Method::GET, "/api/chargers/{id}/shares", Owner, StatusCode::OK),
         Case {
             body: |_, n| Some(json!({"email": format!("new{n}@example.com"), "role": "viewer"})),
@@ -158,6 +186,9 @@ impl World {
             "detail": detail,
             "cards": get(format!("/api/chargers/{}/cards", self.id)).await,
             "shares": get(format!("/api/chargers/{}/shares", self.id)).await,
+            "timers": get(format!("/api/chargers/{}/timers", self.id)).await,
+            "dynamic_power": get(format!("/api/chargers/{}/dynamic-power", self.id)).await,
+            "tariff": get(format!("/api/chargers/{}/tariff", self.id)).await,
         })
     }
 
