@@ -65,6 +65,10 @@ pub struct Config {
     #[arg(long, env = "CP_SIM_SEED")]
     pub sim_seed: Option<u64>,
 
+    /// Create the demo account (demo@charge-portal.local) with 18 months of charges, once.
+    #[arg(long, env = "CP_DEMO_ACCOUNT", default_value_t = false, action = clap::ArgAction::Set)]
+    pub demo_account: bool,
+
     /// Fetch market prices (OMIE, REE/ESIOS) in the background every hour.
     #[arg(long, env = "CP_MARKET_FETCH", default_value_t = true, action = clap::ArgAction::Set)]
     pub market_fetch: bool,
@@ -104,6 +108,7 @@ impl Config {
             time_scale: 1.0,
             sim_random_events: false,
             sim_seed: Some(7),
+            demo_account: false,
             market_fetch: false,
             esios_token: None,
             omie_url: "http://127.0.0.1:9".to_owned(),

@@ -118,20 +118,12 @@ pub async fn past_charge(
     }
     errors.into_result().map_err(crate::error::ApiError::Validation)?;
     let started_at = started_at.unwrap_or_default();
-    let seconds = f64::from(request.minutes) * 60.0;
-    let ended_at = started_at + chrono::Duration::minutes(i64::from(request.minutes));
-    let energy_wh = request.power_w * seconds / 3600.0;
-    let (mut hourly, mut quarters) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
-    crate::simulator::physics::split_by_period(&mut hourly, 3600.0, ended_at, seconds, energy_wh);
-    crate::simulator::physics::split_by_period(&mut quarters, 900.0, ended_at, seconds, energy_wh);
-    let finished = crate::simulator::FinishedSession {
-        charger_id: id,
+    let finished = crate::simulator::physics::constant_charge(
+        &id,
         started_at,
-        ended_at,
-        energy_wh,
-        hourly: hourly.into_iter().collect(),
-        quarters: quarters.into_iter().collect(),
-    };
+        i64::from(request.minutes),
+        request.power_w,
+    );
     crate::simulator::record(&state.db, TickOutcome { finished: vec![finished], firmware: vec![] }).await?;
     Ok(StatusCode::NO_CONTENT)
 }

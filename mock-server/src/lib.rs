@@ -7,6 +7,7 @@ pub mod chargers;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demo;
 pub mod dev;
 pub mod error;
 pub mod events;

@@ -30,6 +30,13 @@ async fn main() -> anyhow::Result<()> {
         };
         println!("  {id}  {}{socket}", model.name());
     }
+    if state.config.demo_account && charge_mock_server::demo::seed(&state).await? {
+        println!(
+            "Demo account: {} / {}",
+            charge_mock_server::demo::DEMO_EMAIL,
+            charge_mock_server::demo::DEMO_PASSWORD
+        );
+    }
     state.start_background_tasks();
     println!("Charge Portal mock server listening on http://{address}");
     axum::serve(listener, app(state))

@@ -359,6 +359,29 @@ pub fn split_by_period(
     }
 }
 
+/// A finished charge of constant power (demo history, the dev endpoint for past charges).
+pub fn constant_charge(
+    id: &ChargerId,
+    started_at: DateTime<Utc>,
+    minutes: i64,
+    power_w: f64,
+) -> FinishedSession {
+    let seconds = (minutes * 60) as f64;
+    let ended_at = started_at + chrono::Duration::minutes(minutes);
+    let energy_wh = power_w * seconds / 3600.0;
+    let (mut hourly, mut quarters) = (BTreeMap::new(), BTreeMap::new());
+    split_by_period(&mut hourly, 3600.0, ended_at, seconds, energy_wh);
+    split_by_period(&mut quarters, 900.0, ended_at, seconds, energy_wh);
+    FinishedSession {
+        charger_id: id.clone(),
+        started_at,
+        ended_at,
+        energy_wh,
+        hourly: hourly.into_iter().collect(),
+        quarters: quarters.into_iter().collect(),
+    }
+}
+
 /// A typical Spanish household's consumption over the day, without the car (W).
 pub fn house_base_load_w(now: DateTime<Utc>) -> f64 {
     // Local time in mainland Spain is UTC+1 or +2; an hour off does not matter here.

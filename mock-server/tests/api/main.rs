@@ -4,6 +4,7 @@
 mod accounts;
 mod chargers;
 mod control;
+mod demo;
 mod errors;
 mod helpers;
 mod live;

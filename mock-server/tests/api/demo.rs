@@ -1,0 +1,34 @@
+//! The demo account: seeded once, with chargers of its own, one shared in, and 18 months of
+//! priced charges.
+
+use charge_mock_server::demo;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_demo_account_has_chargers_a_shared_one_and_a_year_and_a_half_of_charges() {
+    let app = spawn_app().await;
+    assert!(demo::seed(&app.state).await.unwrap());
+    assert!(!demo::seed(&app.state).await.unwrap(), "seeded once");
+
+    assert_eq!(app.login(demo::DEMO_EMAIL, demo::DEMO_PASSWORD).await.status(), StatusCode::OK);
+    let chargers: Vec<Value> = app.get("/api/chargers").await.json().await.unwrap();
+    let roles: Vec<&str> = chargers.iter().map(|c| c["role"].as_str().unwrap()).collect();
+    assert_eq!(roles.iter().filter(|r| **r == "owner").count(), 2, "{chargers:?}");
+    assert_eq!(roles.iter().filter(|r| **r == "viewer").count(), 1, "{chargers:?}");
+
+    let (count, first, last, uncosted): (i64, i64, i64, i64) = app.query(
+        "SELECT COUNT(*), MIN(started_at), MAX(started_at), SUM(cost_cents <= 0) FROM charge_sessions",
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+    );
+    assert!(count > 500, "{count} charges");
+    let days = (last - first) / 86_400;
+    assert!((500..=demo::HISTORY_DAYS).contains(&days), "{days} days of history");
+    assert_eq!(uncosted, 0, "every charge has its cost");
+    let home = chargers.iter().find(|c| c["name"] == "Home").unwrap()["id"].as_str().unwrap().to_owned();
+    let sessions: Vec<Value> =
+        app.get(&format!("/api/chargers/{home}/sessions?limit=5")).await.json().await.unwrap();
+    assert_eq!(sessions.len(), 5);
+}
