@@ -18,3 +18,25 @@ pub struct SessionRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rfid: Option<String>,
 }
+
+/// A quarter-hour of a recorded charge: its energy and exact cost, as stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PricedSlice {
+    /// Unix seconds, on a quarter-hour.
+    pub start: i64,
+    pub energy_mwh: i64,
+    /// Pico-euros (10⁻¹² €).
+    pub cost_pico: i64,
+}
+
+/// Totals of charges: what statistics show for a period, a bucket or a charger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Totals {
+    pub energy_wh: i64,
+    /// Seconds with the car charging.
+    pub charging_seconds: i64,
+    pub cost_cents: i64,
+    pub sessions: i64,
+}

@@ -257,22 +257,35 @@ pub struct Cost {
 /// The cost of a charge under `tariff`: the sum over its slices of energy × the price at the
 /// slice, with `market` quoting the market price of an instant for the tariffs that need one.
 pub fn cost(tariff: &Tariff, slices: &[EnergySlice], market: impl Fn(DateTime<Utc>) -> Quote) -> Cost {
+    let (picos, estimated) = slice_costs(tariff, slices, market);
+    Cost { cents: round_pico_to_cents(picos.iter().map(|&p| i128::from(p)).sum()), estimated }
+}
+
+/// The exact cost of each slice in pico-euros (10⁻¹² €), and whether an estimate went in:
+/// what statistics add up per day or month before rounding once.
+pub fn slice_costs(
+    tariff: &Tariff,
+    slices: &[EnergySlice],
+    market: impl Fn(DateTime<Utc>) -> Quote,
+) -> (Vec<i64>, bool) {
     let needs_market = tariff.market().is_some();
-    let mut pico: i128 = 0;
     let mut estimated = false;
-    for slice in slices {
-        let Some(at) = DateTime::from_timestamp(slice.start, 0) else { continue };
-        let quote = needs_market.then(|| market(at));
-        estimated |= quote.is_some_and(|q| q.estimated);
-        let price = tariff.price_at(at, quote.map(|q| q.price));
-        // mWh × µ€/kWh = 10⁻³ Wh × 10⁻⁶ € / 10³ Wh = 10⁻¹² €.
-        pico += i128::from(slice.energy_mwh) * i128::from(price.0);
-    }
-    Cost { cents: round_pico_to_cents(pico), estimated }
+    let picos = slices
+        .iter()
+        .map(|slice| {
+            let Some(at) = DateTime::from_timestamp(slice.start, 0) else { return 0 };
+            let quote = needs_market.then(|| market(at));
+            estimated |= quote.is_some_and(|q| q.estimated);
+            let price = tariff.price_at(at, quote.map(|q| q.price));
+            // mWh × µ€/kWh = 10⁻³ Wh × 10⁻⁶ € / 10³ Wh = 10⁻¹² €; a quarter-hour's is far inside i64.
+            slice.energy_mwh.saturating_mul(price.0)
+        })
+        .collect();
+    (picos, estimated)
 }
 
 /// Rounds pico-euros to cents, half away from zero.
-fn round_pico_to_cents(pico: i128) -> i64 {
+pub fn round_pico_to_cents(pico: i128) -> i64 {
     const PICO_PER_CENT: i128 = 10_000_000_000;
     let cents = (pico.abs() + PICO_PER_CENT / 2) / PICO_PER_CENT;
     let cents = i64::try_from(cents).unwrap_or(i64::MAX);

@@ -3,8 +3,9 @@
 use axum::extract::State;
 use charge_model::ErrorBody;
 use charge_model::charger::{ChargerId, Role};
+use charge_model::sessions::PricedSlice;
 use charge_model::sessions::SessionRecord;
-use charge_model::tariff::{Cost, EnergySlice, Tariff, cost};
+use charge_model::tariff::{Cost, EnergySlice, Tariff, round_pico_to_cents, slice_costs};
 use chrono::DateTime;
 use rusqlite::{Connection, params};
 use serde::Deserialize;
@@ -104,20 +105,26 @@ pub fn price_charge(
     conn: &Connection,
     charger: &ChargerId,
     slices: &[EnergySlice],
-) -> ApiResult<(Tariff, Cost)> {
+) -> ApiResult<(Tariff, Cost, Vec<PricedSlice>)> {
     let tariff: Tariff = store::load_json(conn, charger, JsonColumn::Tariff)?;
-    let cost = match (tariff.market(), slices.first(), slices.last()) {
+    let (picos, estimated) = match (tariff.market(), slices.first(), slices.last()) {
         (Some(market), Some(first), Some(last)) => {
             let from = DateTime::from_timestamp(first.start, 0).unwrap_or_default();
             let to = DateTime::from_timestamp(last.start + 900, 0).unwrap_or_default();
             let book = PriceBook::load(conn, market, from, to)?;
-            cost(&tariff, slices, |at| book.quote(at))
+            slice_costs(&tariff, slices, |at| book.quote(at))
         }
         // Not asked: the tariff follows no market.
-        _ => cost(&tariff, slices, |_| charge_model::tariff::Quote {
+        _ => slice_costs(&tariff, slices, |_| charge_model::tariff::Quote {
             price: Default::default(),
             estimated: true,
         }),
     };
-    Ok((tariff, cost))
+    let cents = round_pico_to_cents(picos.iter().map(|&p| i128::from(p)).sum());
+    let priced = slices
+        .iter()
+        .zip(picos)
+        .map(|(slice, cost_pico)| PricedSlice { start: slice.start, energy_mwh: slice.energy_mwh, cost_pico })
+        .collect();
+    Ok((tariff, Cost { cents, estimated }, priced))
 }

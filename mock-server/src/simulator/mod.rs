@@ -372,8 +372,8 @@ pub async fn record(db: &Db, outcome: TickOutcome) -> Result<(), crate::error::A
                 .filter(|_| rand::rng().random_bool(0.5));
             let hourly = serde_json::to_string(&session.hourly).map_err(anyhow::Error::from)?;
             let slices = crate::chargers::tariff::slices(&session.quarters);
-            let (tariff, cost) = crate::chargers::tariff::price_charge(&tx, &session.charger_id, &slices)?;
-            let quarters = serde_json::to_string(&slices).map_err(anyhow::Error::from)?;
+            let (tariff, cost, priced) = crate::chargers::tariff::price_charge(&tx, &session.charger_id, &slices)?;
+            let quarters = serde_json::to_string(&priced).map_err(anyhow::Error::from)?;
             let tariff = serde_json::to_string(&tariff).map_err(anyhow::Error::from)?;
             tx.execute(
                 "INSERT INTO charge_sessions (charger_id, started_at, ended_at, energy_wh, hourly, rfid, quarters,
