@@ -14,6 +14,7 @@ pub mod events;
 pub mod mail;
 pub mod openapi;
 pub mod simulator;
+pub mod statistics;
 pub mod tariffs;
 pub mod web;
 
@@ -84,6 +85,7 @@ pub fn app(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(chargers::router())
         .merge(tariffs::api::router())
+        .merge(statistics::router())
         .routes(utoipa_axum::routes!(events::events));
     if state.config.dev_endpoints {
         api = api.merge(dev::router());

@@ -22,6 +22,7 @@ use utoipa::{Modify, OpenApi};
         (name = "schedule", description = "Timers, dynamic power control and charging profiles"),
         (name = "tariff", description = "The energy tariff and what each charge cost"),
         (name = "prices", description = "Market prices (OMIE, PVPC) for the tariff chart"),
+        (name = "statistics", description = "Totals of charges by day, week or month"),
         (name = "dev", description = "Development-only helpers of the mock server"),
     )
 )]

@@ -12,6 +12,7 @@ pub mod madrid;
 pub mod prices;
 pub mod sessions;
 pub mod sharing;
+pub mod statistics;
 pub mod tariff;
 pub mod timers;
 pub mod validate;

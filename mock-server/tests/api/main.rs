@@ -14,4 +14,5 @@ mod prices;
 mod profile;
 mod schedule;
 mod sharing;
+mod statistics;
 mod web;
