@@ -115,6 +115,7 @@ bench() {
   (cd end2end && E2E_SERVER="$SERVER_RELEASE" DIST="$ROOT/dist" node bench/run.mjs)
   cargo bench -p charge-mock-server --bench api_load
   cargo bench -p charge-model --bench pricing
+  cargo bench -p charge-mock-server --bench statistics
 }
 
 case "${1:-}" in
