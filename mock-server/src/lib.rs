@@ -11,6 +11,7 @@ pub mod demo;
 pub mod dev;
 pub mod error;
 pub mod events;
+pub mod history;
 pub mod mail;
 pub mod openapi;
 pub mod simulator;
@@ -86,6 +87,7 @@ pub fn app(state: AppState) -> Router {
         .merge(chargers::router())
         .merge(tariffs::api::router())
         .merge(statistics::router())
+        .merge(history::router())
         .routes(utoipa_axum::routes!(events::events));
     if state.config.dev_endpoints {
         api = api.merge(dev::router());

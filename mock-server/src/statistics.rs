@@ -79,13 +79,13 @@ pub async fn statistics(
 }
 
 /// A charger the user sees, and since when (unix s) its charges count for them.
-struct Visible {
-    id: String,
-    name: String,
-    since: i64,
+pub(crate) struct Visible {
+    pub id: String,
+    pub name: String,
+    pub since: i64,
 }
 
-fn visible(conn: &Connection, user_id: i64) -> ApiResult<Vec<Visible>> {
+pub(crate) fn visible(conn: &Connection, user_id: i64) -> ApiResult<Vec<Visible>> {
     let mut statement = conn.prepare_cached(
         "SELECT id, settings, 0 FROM chargers WHERE owner_id = ?1
          UNION ALL

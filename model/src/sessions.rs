@@ -40,3 +40,38 @@ pub struct Totals {
     pub cost_cents: i64,
     pub sessions: i64,
 }
+
+/// A charge in the history, with its charger.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryRow {
+    pub charger_id: String,
+    pub charger_name: String,
+    #[serde(flatten)]
+    pub session: SessionRecord,
+}
+
+/// `GET /api/sessions`: one page of the history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HistoryPage {
+    /// Charges matching the filters, all pages.
+    pub total: i64,
+    pub page: u32,
+    pub per_page: u32,
+    pub rows: Vec<HistoryRow>,
+}
+
+/// `GET /api/sessions/{id}`: a charge's energy by hour and the prices it was charged at.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionDetail {
+    #[serde(flatten)]
+    pub row: HistoryRow,
+    /// `(hour start, Wh)`.
+    pub hourly: Vec<(i64, f64)>,
+    /// Each quarter-hour with energy: its start, Wh and the price applied (µ€/kWh).
+    pub prices: Vec<(i64, f64, i64)>,
+    /// The tariff it was priced with, as it was then.
+    pub tariff: Option<crate::tariff::Tariff>,
+}

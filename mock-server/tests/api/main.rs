@@ -7,6 +7,7 @@ mod control;
 mod demo;
 mod errors;
 mod helpers;
+mod history;
 mod live;
 mod password_recovery;
 mod permissions;

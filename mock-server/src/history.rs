@@ -1,0 +1,337 @@
+//! The history of charges a user can see: filtered, sorted and paged; one charge's detail;
+//! and a CSV export with headers in the user's language (for claiming costs back).
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use charge_model::sessions::{HistoryPage, HistoryRow, PricedSlice, SessionDetail, SessionRecord};
+use charge_model::tariff::{Cost, Tariff};
+use charge_model::{ErrorBody, FieldErrors, Language, Problem, madrid};
+use chrono::{DateTime, Duration, NaiveDate};
+use rusqlite::{Connection, params_from_iter};
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::auth::CurrentUser;
+use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
+use crate::statistics::visible;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(history)).routes(routes!(detail)).routes(routes!(export))
+}
+
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+pub struct HistoryQuery {
+    /// One charger's ID.
+    pub charger: Option<String>,
+    /// One RFID card's code.
+    pub rfid: Option<String>,
+    /// First day, `YYYY-MM-DD` (Madrid), of the charge's start.
+    pub from: Option<String>,
+    /// Last day, inclusive.
+    pub to: Option<String>,
+    /// `started_at` (default), `duration`, `energy` or `cost`.
+    pub sort: Option<String>,
+    /// `desc` (default) or `asc`.
+    pub order: Option<String>,
+    /// From 1.
+    pub page: Option<u32>,
+    /// 1 to 200 (25 by default).
+    pub per_page: Option<u32>,
+    /// CSV headers' language: `en` or `es` (the export only).
+    pub lang: Option<String>,
+}
+
+/// The filters, checked.
+struct Filters {
+    charger: Option<String>,
+    rfid: Option<String>,
+    from: Option<i64>,
+    to: Option<i64>,
+    order_by: &'static str,
+    page: u32,
+    per_page: u32,
+}
+
+impl HistoryQuery {
+    fn check(&self) -> Result<Filters, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut day = |field: &str, text: &Option<String>, after: i64| {
+            text.as_deref().filter(|t| !t.is_empty()).and_then(|t| {
+                match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+                    Ok(date) => Some(madrid::day_start(date + Duration::days(after)).timestamp()),
+                    Err(_) => {
+                        errors.add(field, Problem::Other("Give the day as YYYY-MM-DD.".to_owned()));
+                        None
+                    }
+                }
+            })
+        };
+        let (from, to) = (day("from", &self.from, 0), day("to", &self.to, 1));
+        let column = match self.sort.as_deref().unwrap_or("started_at") {
+            "started_at" => Some("s.started_at"),
+            "duration" => Some("(s.ended_at - s.started_at)"),
+            "energy" => Some("s.energy_wh"),
+            "cost" => Some("s.cost_cents"),
+            _ => None,
+        };
+        if column.is_none() {
+            errors.add("sort", Problem::Other("Sort by started_at, duration, energy or cost.".to_owned()));
+        }
+        let descending = match self.order.as_deref().unwrap_or("desc") {
+            "desc" => true,
+            "asc" => false,
+            _ => {
+                errors.add("order", Problem::Other("Use asc or desc.".to_owned()));
+                true
+            }
+        };
+        let per_page = self.per_page.unwrap_or(25);
+        if !(1..=200).contains(&per_page) {
+            errors.add("per_page", Problem::OutOfRange { min: 1.0, max: 200.0 });
+        }
+        if self.page == Some(0) {
+            errors.add("page", Problem::OutOfRange { min: 1.0, max: f64::from(u32::MAX) });
+        }
+        errors.into_result()?;
+        let order_by = match (column.unwrap_or("s.started_at"), descending) {
+            ("s.started_at", true) => "s.started_at DESC, s.id DESC",
+            ("s.started_at", false) => "s.started_at ASC, s.id ASC",
+            ("(s.ended_at - s.started_at)", true) => "(s.ended_at - s.started_at) DESC, s.id DESC",
+            ("(s.ended_at - s.started_at)", false) => "(s.ended_at - s.started_at) ASC, s.id ASC",
+            ("s.energy_wh", true) => "s.energy_wh DESC, s.id DESC",
+            ("s.energy_wh", false) => "s.energy_wh ASC, s.id ASC",
+            (_, true) => "s.cost_cents DESC, s.id DESC",
+            (_, false) => "s.cost_cents ASC, s.id ASC",
+        };
+        Ok(Filters {
+            charger: self.charger.clone().filter(|c| !c.is_empty()),
+            rfid: self.rfid.clone().filter(|c| !c.is_empty()),
+            from,
+            to,
+            order_by,
+            page: self.page.unwrap_or(1),
+            per_page,
+        })
+    }
+}
+
+const ROW: &str =
+    "s.id, s.started_at, s.ended_at, s.energy_wh, s.cost_cents, s.cost_estimated, s.rfid, s.charger_id";
+
+/// A WHERE clause, its values, and the names of the chargers it covers (ID, name).
+type Condition = (String, Vec<rusqlite::types::Value>, Vec<(String, String)>);
+
+/// The WHERE clause and its values: the user's visible chargers (shared ones since shared)
+/// and the filters.
+fn condition(conn: &Connection, user_id: i64, filters: &Filters) -> ApiResult<Condition> {
+    use rusqlite::types::Value;
+    let chargers: Vec<_> = visible(conn, user_id)?
+        .into_iter()
+        .filter(|c| filters.charger.as_deref().is_none_or(|id| id == c.id))
+        .collect();
+    let mut values = Vec::new();
+    let visible_sql = if chargers.is_empty() {
+        "0".to_owned()
+    } else {
+        chargers
+            .iter()
+            .map(|c| {
+                values.push(Value::Text(c.id.clone()));
+                values.push(Value::Integer(c.since));
+                "(s.charger_id = ? AND s.started_at >= ?)"
+            })
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    let mut sql = format!("({visible_sql})");
+    if let Some(rfid) = &filters.rfid {
+        sql.push_str(" AND s.rfid = ?");
+        values.push(Value::Text(rfid.clone()));
+    }
+    if let Some(from) = filters.from {
+        sql.push_str(" AND s.started_at >= ?");
+        values.push(Value::Integer(from));
+    }
+    if let Some(to) = filters.to {
+        sql.push_str(" AND s.started_at < ?");
+        values.push(Value::Integer(to));
+    }
+    Ok((sql, values, chargers.into_iter().map(|c| (c.id, c.name)).collect()))
+}
+
+fn row(row: &rusqlite::Row<'_>, names: &[(String, String)]) -> rusqlite::Result<HistoryRow> {
+    let charger_id: String = row.get(7)?;
+    let charger_name =
+        names.iter().find(|(id, _)| *id == charger_id).map(|(_, n)| n.clone()).unwrap_or_default();
+    Ok(HistoryRow {
+        charger_id,
+        charger_name,
+        session: SessionRecord {
+            id: row.get(0)?,
+            started_at: row.get(1)?,
+            ended_at: row.get(2)?,
+            energy_wh: row.get(3)?,
+            cost: Cost { cents: row.get(4)?, estimated: row.get(5)? },
+            rfid: row.get(6)?,
+        },
+    })
+}
+
+fn page(conn: &Connection, user_id: i64, filters: &Filters, all: bool) -> ApiResult<HistoryPage> {
+    let (condition, values, names) = condition(conn, user_id, filters)?;
+    let total: i64 = conn.query_row(
+        &format!("SELECT COUNT(*) FROM charge_sessions s WHERE {condition}"),
+        params_from_iter(values.iter()),
+        |r| r.get(0),
+    )?;
+    let limit = if all {
+        String::new()
+    } else {
+        format!(
+            " LIMIT {} OFFSET {}",
+            filters.per_page,
+            u64::from(filters.page - 1) * u64::from(filters.per_page)
+        )
+    };
+    let mut statement = conn.prepare(&format!(
+        "SELECT {ROW} FROM charge_sessions s WHERE {condition} ORDER BY {}{limit}",
+        filters.order_by
+    ))?;
+    let rows = statement
+        .query_map(params_from_iter(values.iter()), |r| row(r, &names))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HistoryPage { total, page: filters.page, per_page: filters.per_page, rows })
+}
+
+/// The charges of the chargers the user can see, newest first unless sorted otherwise.
+#[utoipa::path(get, path = "/api/sessions", tag = "statistics", params(HistoryQuery),
+    responses((status = 200, body = HistoryPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn history(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> ApiResult<ApiJson<HistoryPage>> {
+    let filters = query.check().map_err(ApiError::Validation)?;
+    Ok(ApiJson(state.db.run(move |conn| page(conn, user.id, &filters, false)).await?))
+}
+
+/// One charge: energy by hour and the price of each quarter-hour.
+#[utoipa::path(get, path = "/api/sessions/{session}", tag = "statistics",
+    params(("session" = i64, Path, description = "The charge")),
+    responses((status = 200, body = SessionDetail), (status = 404, body = ErrorBody)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(session): ApiPath<i64>,
+) -> ApiResult<ApiJson<SessionDetail>> {
+    let found = state
+        .db
+        .run(move |conn| {
+            let filters = HistoryQuery::default().check().map_err(ApiError::Validation)?;
+            let (condition, mut values, names) = condition(conn, user.id, &filters)?;
+            values.push(rusqlite::types::Value::Integer(session));
+            let sql = format!("SELECT {ROW}, s.hourly, s.quarters, s.tariff FROM charge_sessions s WHERE ({condition}) AND s.id = ?");
+            let mut statement = conn.prepare(&sql)?;
+            let mut rows = statement.query(params_from_iter(values.iter()))?;
+            let Some(r) = rows.next()? else { return Ok(None) };
+            let hourly: Vec<(i64, f64)> = serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default();
+            let quarters: Vec<PricedSlice> = serde_json::from_str(&r.get::<_, String>(9)?).unwrap_or_default();
+            let tariff: Option<Tariff> = r.get::<_, Option<String>>(10)?.and_then(|json| serde_json::from_str(&json).ok());
+            let prices = quarters
+                .iter()
+                .filter(|q| q.energy_mwh > 0)
+                .map(|q| (q.start, q.energy_mwh as f64 / 1000.0, (q.cost_pico as f64 / q.energy_mwh as f64).round() as i64))
+                .collect();
+            Ok(Some(SessionDetail { row: row(r, &names)?, hourly, prices, tariff }))
+        })
+        .await?;
+    found.map(ApiJson).ok_or_else(|| ApiError::NotFound("No such charge in your history.".to_owned()))
+}
+
+/// The filtered charges as CSV (all pages), headers in the user's language.
+#[utoipa::path(get, path = "/api/sessions.csv", tag = "statistics", params(HistoryQuery),
+    responses((status = 200, description = "text/csv", content_type = "text/csv"), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> ApiResult<impl IntoResponse> {
+    let language = query.lang.as_deref().and_then(Language::from_tag).unwrap_or_default();
+    let filters = query.check().map_err(ApiError::Validation)?;
+    let all = state.db.run(move |conn| page(conn, user.id, &filters, true)).await?;
+    let body = csv(&all.rows, language);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"charges.csv\""),
+        ],
+        body,
+    ))
+}
+
+/// Semicolon-separated (as spreadsheets in Spain expect), local times, decimals by language.
+pub fn csv(rows: &[HistoryRow], language: Language) -> String {
+    let headers = match language {
+        Language::En => [
+            "Charger",
+            "Start",
+            "End",
+            "Duration (min)",
+            "Energy (kWh)",
+            "Cost (€)",
+            "Estimated",
+            "RFID card",
+        ],
+        Language::Es => [
+            "Cargador",
+            "Inicio",
+            "Fin",
+            "Duración (min)",
+            "Energía (kWh)",
+            "Coste (€)",
+            "Estimado",
+            "Tarjeta RFID",
+        ],
+    };
+    let decimal = |text: String| if language == Language::Es { text.replace('.', ",") } else { text };
+    let quote = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+    let local = |unix: i64| {
+        DateTime::from_timestamp(unix, 0)
+            .map(|at| madrid::local(at).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    };
+    let mut out = headers.join(";");
+    out.push('\n');
+    for row in rows {
+        let s = &row.session;
+        let cents = s.cost.cents;
+        let yes_no = match (language, s.cost.estimated) {
+            (Language::En, true) => "yes",
+            (Language::En, false) => "no",
+            (Language::Es, true) => "sí",
+            (Language::Es, false) => "no",
+        };
+        let fields = [
+            quote(&row.charger_name),
+            local(s.started_at),
+            local(s.ended_at),
+            ((s.ended_at - s.started_at) / 60).to_string(),
+            decimal(format!("{:.3}", s.energy_wh / 1000.0)),
+            decimal(format!(
+                "{}{}.{:02}",
+                if cents < 0 { "-" } else { "" },
+                cents.abs() / 100,
+                cents.abs() % 100
+            )),
+            yes_no.to_owned(),
+            quote(s.rfid.as_deref().unwrap_or("")),
+        ];
+        out.push_str(&fields.join(";"));
+        out.push('\n');
+    }
+    out
+}
