@@ -209,13 +209,17 @@ fn page(conn: &Connection, user_id: i64, filters: &Filters, all: bool) -> ApiRes
 
 /// The charges of the chargers the user can see, newest first unless sorted otherwise.
 #[utoipa::path(get, path = "/api/sessions", tag = "statistics", params(HistoryQuery),
-    responses((status = 200, body = HistoryPage), (status = 401, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = HistoryPage), (status = 401, body = ErrorBody), (status = 404, description = "Not a charger of this user", body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn history(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> ApiResult<ApiJson<HistoryPage>> {
     let filters = query.check().map_err(ApiError::Validation)?;
+    if let Some(charger) = &filters.charger {
+        // Someone else's charger does not exist for this user.
+        crate::chargers::access::require(&state, &user, charger, charge_model::charger::Role::Viewer).await?;
+    }
     Ok(ApiJson(state.db.run(move |conn| page(conn, user.id, &filters, false)).await?))
 }
 

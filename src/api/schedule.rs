@@ -3,7 +3,7 @@
 use charge_model::charger::ChargerId;
 use charge_model::dynamic_power::DynamicPower;
 use charge_model::prices::PricePoint;
-use charge_model::sessions::SessionRecord;
+use charge_model::sessions::{HistoryPage, SessionRecord};
 use charge_model::tariff::{Market, Tariff};
 use charge_model::timers::Timers;
 
@@ -33,9 +33,10 @@ pub async fn save_tariff(id: &ChargerId, tariff: &Tariff) -> Result<Tariff, ApiE
     json(put(&format!("/api/chargers/{id}/tariff")).await, tariff).await
 }
 
-/// The latest finished charges, newest first, with their cost.
+/// The latest finished charges of a charger, newest first, with their cost.
 pub async fn sessions(id: &ChargerId, limit: u32) -> Result<Vec<SessionRecord>, ApiError> {
-    fetch(get(&format!("/api/chargers/{id}/sessions?limit={limit}")).await).await
+    let page: HistoryPage = fetch(get(&format!("/api/sessions?charger={id}&per_page={limit}")).await).await?;
+    Ok(page.rows.into_iter().map(|row| row.session).collect())
 }
 
 /// Market prices of `days` local days from `from` (`YYYY-MM-DD`), estimated where unknown.

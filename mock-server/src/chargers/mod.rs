@@ -34,7 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(schedule::timers, schedule::save_timers))
         .routes(routes!(schedule::dynamic_power, schedule::save_dynamic_power))
         .routes(routes!(tariff::tariff, tariff::save_tariff))
-        .routes(routes!(tariff::sessions))
 }
 
 /// Releases every charger a user owns (the account is being deleted).

@@ -4,18 +4,15 @@ use axum::extract::State;
 use charge_model::ErrorBody;
 use charge_model::charger::{ChargerId, Role};
 use charge_model::sessions::PricedSlice;
-use charge_model::sessions::SessionRecord;
 use charge_model::tariff::{Cost, EnergySlice, Tariff, round_pico_to_cents, slice_costs};
 use chrono::DateTime;
-use rusqlite::{Connection, params};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use rusqlite::Connection;
 
 use super::access;
 use super::store::{self, JsonColumn};
 use crate::AppState;
 use crate::auth::CurrentUser;
-use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
+use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::tariffs::store::PriceBook;
 
 #[utoipa::path(get, path = "/api/chargers/{id}/tariff", tag = "tariff",
@@ -47,48 +44,6 @@ pub async fn save_tariff(
     let saved = tariff.clone();
     state.db.run(move |conn| store::save_json(conn, &access.charger, JsonColumn::Tariff, &saved)).await?;
     Ok(ApiJson(tariff))
-}
-
-#[derive(Debug, Deserialize, IntoParams)]
-pub struct SessionsQuery {
-    /// How many, newest first (1 to 100; 10 by default).
-    pub limit: Option<u32>,
-}
-
-/// The charger's latest finished charges, with their frozen cost.
-#[utoipa::path(get, path = "/api/chargers/{id}/sessions", tag = "tariff",
-    params(("id" = String, Path, description = "The charger's ID"), SessionsQuery),
-    responses((status = 200, body = Vec<SessionRecord>), (status = 404, body = ErrorBody)))]
-pub async fn sessions(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    ApiPath(id): ApiPath<String>,
-    ApiQuery(query): ApiQuery<SessionsQuery>,
-) -> ApiResult<ApiJson<Vec<SessionRecord>>> {
-    let access = access::require(&state, &user, &id, Role::Viewer).await?;
-    let limit = query.limit.unwrap_or(10).clamp(1, 100);
-    Ok(ApiJson(
-        state
-            .db
-            .run(move |conn| {
-                let mut statement = conn.prepare_cached(
-                    "SELECT id, started_at, ended_at, energy_wh, cost_cents, cost_estimated, rfid
-                     FROM charge_sessions WHERE charger_id = ?1 ORDER BY started_at DESC, id DESC LIMIT ?2",
-                )?;
-                let rows = statement.query_map(params![access.charger.as_str(), limit], |row| {
-                    Ok(SessionRecord {
-                        id: row.get(0)?,
-                        started_at: row.get(1)?,
-                        ended_at: row.get(2)?,
-                        energy_wh: row.get(3)?,
-                        cost: Cost { cents: row.get(4)?, estimated: row.get(5)? },
-                        rfid: row.get(6)?,
-                    })
-                })?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?)
-            })
-            .await?,
-    ))
 }
 
 /// The energy of each quarter-hour as exact milliwatt-hours.

@@ -109,7 +109,7 @@ fn cases() -> Vec<Case> {
             },
             ..case(Method::PUT, "/api/chargers/{id}/tariff", Editor, StatusCode::OK)
         },
-        case(Method::GET, "/api/chargers/{id}/sessions", Viewer, StatusCode::OK),
+        case(Method::GET, "/api/sessions?charger={id}", Viewer, StatusCode::OK),
         case(Method::GET, "/api/chargers/{id}/shares", Owner, StatusCode::OK),
         Case {
             body: |_, n| Some(json!({"email": format!("new{n}@example.com"), "role": "viewer"})),
