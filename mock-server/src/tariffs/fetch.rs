@@ -1,6 +1,8 @@
-//! Fetches today's and tomorrow's market prices in the background, every hour: OMIE's daily
-//! `marginalpdbc` file, and the PVPC from ESIOS (with a token) or REE's open data. When a
-//! source cannot be reached the failure is logged and the server keeps what it has.
+//! Fetches today's and tomorrow's market prices in the background, at start-up and then every
+//! hour: OMIE's daily `marginalpdbc` file, and the PVPC from ESIOS (with a token) or REE's open
+//! data. A day already stored in full is not fetched again. When a source cannot be reached or
+//! answers with something unreadable, the reason is logged at warn and the server keeps what
+//! it has (requests time out after 10 s).
 
 use std::time::Duration as StdDuration;
 
@@ -35,24 +37,68 @@ impl Sources {
 /// Why a day's prices could not be fetched.
 #[derive(Debug, thiserror::Error)]
 pub enum FetchError {
-    #[error("request failed: {0}")]
+    /// No answer: the name did not resolve, the connection failed, the time ran out…
+    #[error("request failed: {}", chain(.0))]
     Http(#[from] reqwest::Error),
     #[error("the source answered {0}")]
     Status(reqwest::StatusCode),
-    #[error("unreadable file: {0}")]
+    #[error("the answer is larger than {} MiB", MAX_ANSWER_BYTES >> 20)]
+    TooLarge,
+    #[error("unreadable answer: {0}")]
     Parse(#[from] ParseError),
+    /// The answer was readable but had nothing for the day asked for.
+    #[error("no prices for {0} in the answer")]
+    NoPrices(NaiveDate),
 }
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .timeout(StdDuration::from_secs(10))
-        .user_agent("charge-portal-mock-server")
-        .build()
-        .unwrap_or_default()
+/// An error with its causes, which is where reqwest says what actually went wrong.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
-/// One market's prices for one Madrid day, from its source; returns the source's name too.
+/// How long a request to a source may take, connecting included.
+pub const TIMEOUT: StdDuration = StdDuration::from_secs(10);
+
+/// The HTTP client the fetcher uses, with [`TIMEOUT`].
+pub fn client() -> Result<reqwest::Client, FetchError> {
+    client_with_timeout(TIMEOUT)
+}
+
+/// An HTTP client giving up after `timeout`.
+pub fn client_with_timeout(timeout: StdDuration) -> Result<reqwest::Client, FetchError> {
+    Ok(reqwest::Client::builder()
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("charge-portal-mock-server/", env!("CARGO_PKG_VERSION")))
+        .build()?)
+}
+
+/// One market's prices for one Madrid day, from its source, with the source's name (`omie`,
+/// `esios` or `ree`). Only the periods of that day are kept; none is an error.
 pub async fn fetch_day(
+    client: &reqwest::Client,
+    sources: &Sources,
+    market: Market,
+    date: NaiveDate,
+) -> Result<(&'static str, Vec<MarketPrice>), FetchError> {
+    let (source, mut prices) = fetch_answer(client, sources, market, date).await?;
+    let (from, to) = (madrid::day_start(date), madrid::day_start(date + Duration::days(1)));
+    prices.retain(|price| price.start >= from && price.start < to);
+    if prices.is_empty() {
+        return Err(FetchError::NoPrices(date));
+    }
+    Ok((source, prices))
+}
+
+/// What the market's source answers for the day, read.
+async fn fetch_answer(
     client: &reqwest::Client,
     sources: &Sources,
     market: Market,
@@ -89,25 +135,48 @@ pub async fn fetch_day(
     }
 }
 
+/// The most a source's answer may be: a day's file is a few tens of kilobytes.
+const MAX_ANSWER_BYTES: usize = 4 << 20;
+
+/// The body of a successful answer, up to [`MAX_ANSWER_BYTES`].
 async fn get(request: reqwest::RequestBuilder) -> Result<Vec<u8>, FetchError> {
-    let response = request.send().await?;
+    let mut response = request.send().await?;
     if !response.status().is_success() {
         return Err(FetchError::Status(response.status()));
     }
-    Ok(response.bytes().await?.to_vec())
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(FetchError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Fetches and stores what is missing of today and tomorrow (Madrid) for both markets.
 pub async fn refresh(state: &AppState, client: &reqwest::Client, sources: &Sources) {
     let today = madrid::local(state.clock.now()).date();
-    for date in [today, today + Duration::days(1)] {
+    refresh_days(state, client, sources, &[today, today + Duration::days(1)]).await;
+}
+
+/// Fetches and stores both markets' prices for each day not already stored in full. Returns
+/// how many periods were stored. Failures are logged, never raised: what is stored stays.
+pub async fn refresh_days(
+    state: &AppState,
+    client: &reqwest::Client,
+    sources: &Sources,
+    dates: &[NaiveDate],
+) -> usize {
+    let mut stored = 0;
+    for &date in dates {
         for market in [Market::Omie, Market::Pvpc] {
             let (from, to) = (madrid::day_start(date), madrid::day_start(date + Duration::days(1)));
             match state.db.run(move |conn| store::covered(conn, market, from, to)).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(error) => {
-                    tracing::warn!(%error, "reading stored prices");
+                    tracing::warn!(market = market.tag(), %date, %error, "market prices: cannot read what is stored");
                     continue;
                 }
             }
@@ -116,30 +185,45 @@ pub async fn refresh(state: &AppState, client: &reqwest::Client, sources: &Sourc
                     let now = state.clock.unix();
                     match state.db.run(move |conn| store::save(conn, market, source, &prices, now)).await {
                         Ok(count) => {
-                            tracing::info!(market = market.tag(), %date, count, source, "market prices stored")
+                            stored += count;
+                            tracing::info!(market = market.tag(), %date, count, source, "market prices stored");
                         }
-                        Err(error) => tracing::warn!(%error, "storing market prices"),
+                        Err(error) => {
+                            tracing::warn!(market = market.tag(), %date, %error, "market prices: cannot store them")
+                        }
                     }
                 }
                 // Tomorrow's prices appear in the afternoon; unreachable sources are the norm offline.
-                Err(error) => {
-                    tracing::warn!(market = market.tag(), %date, %error, "market prices not fetched; keeping what is stored")
-                }
+                Err(error) => tracing::warn!(
+                    market = market.tag(),
+                    %date,
+                    %error,
+                    "market prices not fetched; keeping what is stored"
+                ),
             }
         }
     }
+    stored
 }
 
-/// Refreshes at start-up and then every hour.
+/// Refreshes at start-up and then every hour, unless `--market-fetch false`.
 pub fn start(state: AppState) {
     if !state.config.market_fetch {
         return;
     }
+    let client = match client() {
+        Ok(client) => client,
+        Err(error) => {
+            tracing::warn!(%error, "market prices will not be fetched: no HTTP client");
+            return;
+        }
+    };
     tokio::spawn(async move {
-        let client = client();
         let sources = Sources::from_config(&state.config);
         let mut interval = tokio::time::interval(StdDuration::from_secs(3600));
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
+            // The first tick is immediate.
             interval.tick().await;
             refresh(&state, &client, &sources).await;
         }
