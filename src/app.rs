@@ -19,6 +19,7 @@ use crate::pages::chargers::ChargersPage;
 use crate::pages::check_email::CheckEmailPage;
 use crate::pages::confirm::ConfirmPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
+use crate::pages::history::HistoryPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::profile::ProfilePage;
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                         path=path!("/chargers/:id/tariff")
                         view=|| view! { <RequireLogin><TariffPage /></RequireLogin> }
                     />
+                    <Route path=path!("/history") view=|| view! { <RequireLogin><HistoryPage /></RequireLogin> } />
                     <Route path=path!("/profile") view=|| view! { <RequireLogin><ProfilePage /></RequireLogin> } />
                 </Routes>
             </main>

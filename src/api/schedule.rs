@@ -43,3 +43,50 @@ pub async fn sessions(id: &ChargerId, limit: u32) -> Result<Vec<SessionRecord>, 
 pub async fn prices(market: Market, from: &str, days: u32) -> Result<Vec<PricePoint>, ApiError> {
     fetch(get(&format!("/api/prices?market={}&from={from}&days={days}", market.tag())).await).await
 }
+
+/// Filters, order and page of the charge history (`GET /api/sessions`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct HistoryQuery {
+    pub charger: String,
+    pub rfid: String,
+    /// `YYYY-MM-DD`, or empty.
+    pub from: String,
+    pub to: String,
+    /// `started_at`, `duration`, `energy` or `cost`.
+    pub sort: &'static str,
+    pub ascending: bool,
+    pub page: u32,
+}
+
+impl HistoryQuery {
+    /// The query string (without `?`), with the language for the CSV's headers.
+    pub fn to_query(&self, language: charge_model::Language) -> String {
+        let mut parts = vec![
+            format!("sort={}", if self.sort.is_empty() { "started_at" } else { self.sort }),
+            format!("order={}", if self.ascending { "asc" } else { "desc" }),
+            format!("page={}", self.page.max(1)),
+            "per_page=20".to_owned(),
+            format!("lang={}", language.tag()),
+        ];
+        for (name, value) in
+            [("charger", &self.charger), ("rfid", &self.rfid), ("from", &self.from), ("to", &self.to)]
+        {
+            if !value.trim().is_empty() {
+                parts.push(format!("{name}={}", crate::nav::encode(value.trim())));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+pub async fn history(
+    query: &HistoryQuery,
+    language: charge_model::Language,
+) -> Result<HistoryPage, ApiError> {
+    fetch(get(&format!("/api/sessions?{}", query.to_query(language))).await).await
+}
+
+/// Where the CSV of the same charges is downloaded from.
+pub async fn history_csv_url(query: &HistoryQuery, language: charge_model::Language) -> String {
+    super::url(&format!("/api/sessions.csv?{}", query.to_query(language))).await
+}
