@@ -77,6 +77,22 @@ test.describe('Accessibility (axe)', () => {
     await expectAccessible(page);
   });
 
+  test('schedule and tariff pages have no violations', async ({ page }) => {
+    const email = uniqueEmail('a11y-schedule');
+    await createConfirmedUser(page.request, email);
+    await logInThroughApi(page.request, email);
+    const id = await pairThroughApi(page.request, 'trydan', 'Garage');
+    await page.goto(`/chargers/${id}/schedule`);
+    await page.getByRole('region', { name: 'Timers' }).getByRole('button', { name: 'Add timer' }).click();
+    await expect(page.getByRole('group', { name: 'Timer 1' })).toBeVisible();
+    await expectAccessible(page);
+    await page.goto(`/chargers/${id}/tariff`);
+    await page.getByLabel('Kind of tariff').selectOption('time_ranges');
+    await expect(page.getByRole('group', { name: 'Time ranges' })).toBeVisible();
+    await expect(page.getByRole('img', { name: /Chart of the energy price/ })).toBeVisible();
+    await expectAccessible(page);
+  });
+
   test('the Spanish login page has no violations', async ({ page }) => {
     await page.goto('/login');
     await appReady(page);
