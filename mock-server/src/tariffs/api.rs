@@ -127,10 +127,7 @@ fn points(book: &PriceBook, start: DateTime<Utc>, end: DateTime<Utc>) -> Vec<Pri
 mod tests {
     use super::*;
     use crate::tariffs::MarketPrice;
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        text.parse().unwrap()
-    }
+    use crate::tariffs::test_support::utc;
 
     fn query(market: &str, from: &str, days: Option<&str>) -> PricesQuery {
         PricesQuery {

@@ -94,6 +94,7 @@ pub fn parse_indicator(bytes: &[u8]) -> Result<Vec<MarketPrice>, ParseError> {
 mod tests {
     use super::*;
     use crate::tariffs::ree;
+    use crate::tariffs::test_support::{assert_day, utc};
 
     const PVPC_OCT_31: &[u8] =
         include_bytes!("../../tests/fixtures/tariffs/aiopvpc/PRICES_ESIOS_1001_2021_10_31.json");
@@ -110,22 +111,10 @@ mod tests {
     const CURVE_OCT_31: &[u8] =
         include_bytes!("../../tests/fixtures/tariffs/aiopvpc/PVPC_CURV_DD_2021_10_31.json");
 
-    fn utc(text: &str) -> DateTime<Utc> {
-        text.parse().unwrap()
-    }
-
-    fn assert_hours(prices: &[MarketPrice], count: usize, first: &str, last: &str) {
-        assert_eq!(prices.len(), count);
-        assert!(prices.iter().all(|price| price.minutes == 60));
-        assert_eq!(prices[0].start, utc(first));
-        assert_eq!(prices[count - 1].start, utc(last));
-        assert!(prices.windows(2).all(|pair| pair[0].end() == pair[1].start));
-    }
-
     #[test]
     fn pvpc_on_the_day_summer_time_ends() {
         let prices = parse_indicator(PVPC_OCT_31).unwrap();
-        assert_hours(&prices, 25, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
+        assert_day(&prices, 25, 60, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
         assert_eq!(prices[0].micros_per_kwh, 171_480);
         assert_eq!((prices[3].start, prices[3].micros_per_kwh), (utc("2021-10-31T01:00:00Z"), 104_850));
         assert_eq!(prices[24].micros_per_kwh, 146_120);
@@ -163,18 +152,18 @@ mod tests {
     #[test]
     fn indicators_on_a_normal_day() {
         let pvpc = parse_indicator(PVPC_MAR_9).unwrap();
-        assert_hours(&pvpc, 24, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
+        assert_day(&pvpc, 24, 60, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
         assert_eq!(pvpc[0].micros_per_kwh, 44_980);
         assert_eq!(pvpc[1].micros_per_kwh, 46_140);
         assert_eq!(pvpc[23].micros_per_kwh, 41_940);
 
         let adjustment = parse_indicator(ADJUST_MAR_9).unwrap();
-        assert_hours(&adjustment, 24, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
+        assert_day(&adjustment, 24, 60, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
         assert_eq!(adjustment[0].micros_per_kwh, 23_810);
         assert_eq!(adjustment[23].micros_per_kwh, 23_780);
 
         let final_price = parse_indicator(FINAL_MAR_9).unwrap();
-        assert_hours(&final_price, 24, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
+        assert_day(&final_price, 24, 60, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
         assert_eq!(final_price[0].micros_per_kwh, 7_080);
         assert_eq!(final_price[23].micros_per_kwh, 4_900);
     }
@@ -182,7 +171,7 @@ mod tests {
     #[test]
     fn surplus_price_has_a_single_area_and_negative_values() {
         let prices = parse_indicator(SURPLUS_MAR_9).unwrap();
-        assert_hours(&prices, 24, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
+        assert_day(&prices, 24, 60, "2024-03-08T23:00:00Z", "2024-03-09T22:00:00Z");
         assert_eq!(prices[0].micros_per_kwh, -1_450);
         assert_eq!(prices[19].micros_per_kwh, 1_590);
         assert_eq!(prices[23].micros_per_kwh, -1_240);

@@ -283,3 +283,24 @@ mod tests {
         assert!(error.to_string().len() < 120, "{error}");
     }
 }
+
+/// What the parsers' and the store's tests share.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use chrono::{DateTime, Utc};
+
+    use super::MarketPrice;
+
+    pub fn utc(text: &str) -> DateTime<Utc> {
+        text.parse().unwrap()
+    }
+
+    /// Checks the shape of a series: count, length, first and last start, and no gaps.
+    pub fn assert_day(prices: &[MarketPrice], count: usize, minutes: u16, first: &str, last: &str) {
+        assert_eq!(prices.len(), count);
+        assert!(prices.iter().all(|price| price.minutes == minutes));
+        assert_eq!(prices[0].start, utc(first));
+        assert_eq!(prices[count - 1].start, utc(last));
+        assert!(prices.windows(2).all(|pair| pair[0].end() == pair[1].start));
+    }
+}

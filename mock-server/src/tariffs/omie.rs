@@ -179,9 +179,9 @@ pub fn parse_int_pbc(bytes: &[u8]) -> Result<Vec<MarketPrice>, ParseError> {
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, Utc};
 
     use super::*;
+    use crate::tariffs::test_support::{assert_day, utc};
 
     const SEP_15: &[u8] = include_bytes!("../../tests/fixtures/tariffs/omie/marginalpdbc_20250915.1");
     const OCT_26: &[u8] = include_bytes!("../../tests/fixtures/tariffs/omie/marginalpdbc_20251026.1");
@@ -189,19 +189,6 @@ mod tests {
     const APR_15: &[u8] = include_bytes!("../../tests/fixtures/tariffs/omie/marginalpdbc_20260415.1");
     const INT_PBC: &[u8] =
         include_bytes!("../../tests/fixtures/tariffs/pyomie/INT_PBC_EV_H_1_01_10_2025_01_10_2025.TXT");
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        text.parse().unwrap()
-    }
-
-    /// Checks the shape of a day: count, length, first and last start, and no gaps.
-    fn assert_day(prices: &[MarketPrice], count: usize, minutes: u16, first: &str, last: &str) {
-        assert_eq!(prices.len(), count);
-        assert!(prices.iter().all(|price| price.minutes == minutes));
-        assert_eq!(prices[0].start, utc(first));
-        assert_eq!(prices[count - 1].start, utc(last));
-        assert!(prices.windows(2).all(|pair| pair[0].end() == pair[1].start));
-    }
 
     /// The price of 1-based period `k`.
     fn period(prices: &[MarketPrice], k: usize) -> i64 {

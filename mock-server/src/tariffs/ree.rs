@@ -141,6 +141,7 @@ fn check_hour_label(date: NaiveDate, index: usize, label: &str) -> Result<(), Pa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tariffs::test_support::{assert_day, utc};
 
     const APIDATOS_JUN_1: &[u8] =
         include_bytes!("../../tests/fixtures/tariffs/aiopvpc/PRICES_APIDATOS_2021_06_01.json");
@@ -151,28 +152,16 @@ mod tests {
     const CURVE_MAR_27: &[u8] =
         include_bytes!("../../tests/fixtures/tariffs/aiopvpc/PVPC_CURV_DD_2022_03_27.json");
 
-    fn utc(text: &str) -> DateTime<Utc> {
-        text.parse().unwrap()
-    }
-
-    fn assert_hours(prices: &[MarketPrice], count: usize, first: &str, last: &str) {
-        assert_eq!(prices.len(), count);
-        assert!(prices.iter().all(|price| price.minutes == 60));
-        assert_eq!(prices[0].start, utc(first));
-        assert_eq!(prices[count - 1].start, utc(last));
-        assert!(prices.windows(2).all(|pair| pair[0].end() == pair[1].start));
-    }
-
     #[test]
     fn apidatos_on_a_normal_day() {
         let pvpc = parse_apidatos(APIDATOS_JUN_1, PVPC).unwrap();
-        assert_hours(&pvpc, 24, "2021-05-31T22:00:00Z", "2021-06-01T21:00:00Z");
+        assert_day(&pvpc, 24, 60, "2021-05-31T22:00:00Z", "2021-06-01T21:00:00Z");
         assert_eq!(pvpc[0].micros_per_kwh, 116_330);
         assert_eq!(pvpc[1].micros_per_kwh, 115_950);
         assert_eq!(pvpc[23].micros_per_kwh, 156_500);
 
         let spot = parse_apidatos(APIDATOS_JUN_1, SPOT).unwrap();
-        assert_hours(&spot, 24, "2021-05-31T22:00:00Z", "2021-06-01T21:00:00Z");
+        assert_day(&spot, 24, 60, "2021-05-31T22:00:00Z", "2021-06-01T21:00:00Z");
         assert_eq!(spot[0].micros_per_kwh, 89_500);
         assert_eq!(spot[1].micros_per_kwh, 88_110);
         assert_eq!(spot[23].micros_per_kwh, 91_520);
@@ -181,7 +170,7 @@ mod tests {
     #[test]
     fn apidatos_on_the_day_summer_time_ends() {
         let pvpc = parse_apidatos(APIDATOS_OCT_31, PVPC).unwrap();
-        assert_hours(&pvpc, 25, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
+        assert_day(&pvpc, 25, 60, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
         assert_eq!(pvpc[0].micros_per_kwh, 171_480);
         // 02:00+02:00 and 02:00+01:00: the repeated hour, an hour apart.
         assert_eq!((pvpc[2].start, pvpc[2].micros_per_kwh), (utc("2021-10-31T00:00:00Z"), 109_550));
@@ -189,7 +178,7 @@ mod tests {
         assert_eq!(pvpc[24].micros_per_kwh, 146_120);
 
         let spot = parse_apidatos(APIDATOS_OCT_31, SPOT).unwrap();
-        assert_hours(&spot, 25, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
+        assert_day(&spot, 25, 60, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
         assert_eq!(spot[0].micros_per_kwh, 134_480);
         assert_eq!(spot[8].micros_per_kwh, 56_000, "the JSON integer 56");
         assert_eq!(spot[24].micros_per_kwh, 112_900);
@@ -198,7 +187,7 @@ mod tests {
     #[test]
     fn pvpc_curve_on_the_day_summer_time_ends() {
         let prices = parse_pvpc_curve(CURVE_OCT_31).unwrap();
-        assert_hours(&prices, 25, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
+        assert_day(&prices, 25, 60, "2021-10-30T22:00:00Z", "2021-10-31T22:00:00Z");
         assert_eq!(prices[0].micros_per_kwh, 171_480);
         assert_eq!(prices[21].micros_per_kwh, 185_380);
         assert_eq!(prices[24].micros_per_kwh, 146_120, "row `24-25`");
@@ -209,7 +198,7 @@ mod tests {
     #[test]
     fn pvpc_curve_on_the_day_summer_time_starts() {
         let prices = parse_pvpc_curve(CURVE_MAR_27).unwrap();
-        assert_hours(&prices, 23, "2022-03-26T23:00:00Z", "2022-03-27T21:00:00Z");
+        assert_day(&prices, 23, 60, "2022-03-26T23:00:00Z", "2022-03-27T21:00:00Z");
         assert_eq!(prices[0].micros_per_kwh, 171_480);
         // Row `03-04` follows `01-02`: 03:00 CEST.
         assert_eq!((prices[2].start, prices[2].micros_per_kwh), (utc("2022-03-27T01:00:00Z"), 104_850));

@@ -232,10 +232,7 @@ impl PriceBook {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn utc(text: &str) -> DateTime<Utc> {
-        text.parse().unwrap()
-    }
+    use crate::tariffs::test_support::utc;
 
     const DST_END: &[u8] = include_bytes!("../../tests/fixtures/tariffs/omie/marginalpdbc_20251026.1");
 
