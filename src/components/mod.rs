@@ -2,6 +2,7 @@
 
 pub mod auth_card;
 pub mod charger_status;
+pub mod cost;
 pub mod dialog;
 pub mod form;
 pub mod header;

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::{self, ApiError};
 use crate::charts::power::{PowerChart, WINDOW_SECS};
 use crate::components::charger_status::StatusBadge;
+use crate::components::cost::CostCell;
 use crate::components::title::{use_dynamic_title, use_title};
 use crate::format;
 use crate::i18n::{tr, use_i18n};
@@ -55,6 +56,31 @@ pub fn WithCharger(show: fn(ChargerDetail) -> AnyView) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The top of a charger's sub-page (settings, schedule, tariff): the way back, the title
+/// (also the document's), and the read-only note for a viewer.
+#[component]
+pub fn SubpageHeading(
+    id: ChargerId,
+    /// The charger's name, as it is now (it can change on the page).
+    #[prop(into)]
+    name: Signal<String>,
+    /// The page's title.
+    #[prop(into)]
+    title: Signal<String>,
+    can_edit: bool,
+) -> impl IntoView {
+    use_dynamic_title(move || title.get());
+    view! {
+        <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
+            <a href="/">{tr(|t| t.chargers_title)}</a>
+            " / "
+            <a href=format!("/chargers/{id}")>{name}</a>
+        </nav>
+        <h1>{title}</h1>
+        {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
     }
 }
 
@@ -470,16 +496,12 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
                                 <tbody>
                                     {list.into_iter().map(|session| {
                                         let language = i18n.language();
-                                        let estimated = session.cost.estimated;
                                         view! {
                                             <tr>
                                                 <td>{format::date_time(session.started_at, language)}</td>
                                                 <td>{format::duration((session.ended_at - session.started_at).max(0) as u64)}</td>
                                                 <td class="number">{format::kwh(session.energy_wh, language)}</td>
-                                                <td class="number">
-                                                    {format::money(session.cost.cents, language)}
-                                                    {estimated.then(|| view! { " " <span class="badge" title=move || i18n.t().estimated_hint>{tr(|t| t.estimated)}</span> })}
-                                                </td>
+                                                <CostCell cost=session.cost />
                                             </tr>
                                         }
                                     }).collect_view()}

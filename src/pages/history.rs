@@ -5,6 +5,7 @@ use charge_model::sessions::HistoryPage;
 use leptos::prelude::*;
 
 use crate::api::{self, HistoryQuery};
+use crate::components::cost::CostCell;
 use crate::components::title::use_title;
 use crate::format;
 use crate::i18n::{tr, use_i18n};
@@ -149,10 +150,7 @@ pub fn HistoryPage() -> impl IntoView {
                                                         <td>{row.charger_name}</td>
                                                         <td class="number">{format::duration((s.ended_at - s.started_at).max(0) as u64)}</td>
                                                         <td class="number">{format::kwh(s.energy_wh, language)}</td>
-                                                        <td class="number">
-                                                            {format::money(s.cost.cents, language)}
-                                                            {s.cost.estimated.then(|| view! { " " <span class="badge">{tr(|t| t.estimated)}</span> })}
-                                                        </td>
+                                                        <CostCell cost=s.cost />
                                                         <td><code>{s.rfid.unwrap_or_default()}</code></td>
                                                     </tr>
                                                 }

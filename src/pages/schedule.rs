@@ -13,9 +13,8 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
 use crate::components::ranges_editor::{RangeList, RangesEditor};
-use crate::components::title::use_dynamic_title;
 use crate::i18n::{I18n, tr, use_i18n};
-use crate::pages::charger::WithCharger;
+use crate::pages::charger::{SubpageHeading, WithCharger};
 use crate::session::use_session;
 
 #[component]
@@ -28,19 +27,11 @@ fn ScheduleView(detail: ChargerDetail) -> impl IntoView {
     let i18n = use_i18n();
     let summary = detail.summary;
     let name = summary.name.clone();
-    let title = move || (i18n.t().schedule_title)(&name);
-    use_dynamic_title(title.clone());
-    let back = format!("/chargers/{}", summary.id);
+    let title = Signal::derive(move || (i18n.t().schedule_title)(&name));
     let can_edit = summary.role.can_edit();
     view! {
         <div class="page narrow schedule-page">
-            <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
-                <a href="/">{tr(|t| t.chargers_title)}</a>
-                " / "
-                <a href=back>{summary.name.clone()}</a>
-            </nav>
-            <h1>{title}</h1>
-            {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
+            <SubpageHeading id=summary.id.clone() name=summary.name.clone() title can_edit />
             <fieldset class="settings-sections" disabled=!can_edit>
                 <Loaded id=summary.id.clone() load=|id| async move { api::timers(&id).await } show=|id, timers| view! { <TimersSection id timers /> }.into_any() />
                 <Loaded

@@ -17,10 +17,9 @@ use crate::api::{self, ApiError};
 use crate::charts::prices::{Bar, PriceChart};
 use crate::components::form::{Form, FormError, Notice, SelectField, SubmitButton, TextField};
 use crate::components::ranges_editor::{RangeList, RangesEditor};
-use crate::components::title::use_dynamic_title;
 use crate::format;
 use crate::i18n::{I18n, tr, use_i18n};
-use crate::pages::charger::WithCharger;
+use crate::pages::charger::{SubpageHeading, WithCharger};
 use crate::session::use_session;
 
 #[component]
@@ -63,9 +62,7 @@ fn TariffView(detail: ChargerDetail) -> impl IntoView {
     let session = use_session();
     let summary = detail.summary;
     let name = summary.name.clone();
-    let title = move || (i18n.t().tariff_title)(&name);
-    use_dynamic_title(title.clone());
-    let back = format!("/chargers/{}", summary.id);
+    let title = Signal::derive(move || (i18n.t().tariff_title)(&name));
     let can_edit = summary.role.can_edit();
     // `loaded` renders the editor once; `current` follows each save, for the chart.
     let loaded = RwSignal::new(None::<Result<Tariff, ApiError>>);
@@ -82,13 +79,7 @@ fn TariffView(detail: ChargerDetail) -> impl IntoView {
     let id = StoredValue::new(summary.id.clone());
     view! {
         <div class="page narrow tariff-page">
-            <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
-                <a href="/">{tr(|t| t.chargers_title)}</a>
-                " / "
-                <a href=back>{summary.name.clone()}</a>
-            </nav>
-            <h1>{title}</h1>
-            {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
+            <SubpageHeading id=summary.id.clone() name=summary.name.clone() title can_edit />
             {move || match loaded.get() {
                 None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
                 Some(Err(error)) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),

@@ -17,9 +17,8 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::Form;
-use crate::components::title::use_dynamic_title;
-use crate::i18n::{tr, use_i18n};
-use crate::pages::charger::WithCharger;
+use crate::i18n::use_i18n;
+use crate::pages::charger::{SubpageHeading, WithCharger};
 
 #[component]
 pub fn ChargerSettingsPage() -> impl IntoView {
@@ -72,21 +71,14 @@ fn SettingsView(detail: ChargerDetail) -> impl IntoView {
     let i18n = use_i18n();
     let summary = detail.summary;
     let saved = Saved { id: StoredValue::new(summary.id.clone()), settings: RwSignal::new(detail.settings) };
-    let title = Signal::derive(move || (i18n.t().settings_title)(&saved.settings.with(|s| s.name.clone())));
-    use_dynamic_title(move || title.get());
-    let back = format!("/chargers/{}", summary.id);
+    let name = Signal::derive(move || saved.settings.with(|s| s.name.clone()));
+    let title = Signal::derive(move || (i18n.t().settings_title)(&name.get()));
     let features = detail.features;
     let model = summary.model;
     let can_edit = summary.role.can_edit();
     view! {
         <div class="page narrow settings-page">
-            <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
-                <a href="/">{tr(|t| t.chargers_title)}</a>
-                " / "
-                <a href=back>{move || saved.settings.with(|s| s.name.clone())}</a>
-            </nav>
-            <h1>{title}</h1>
-            {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
+            <SubpageHeading id=summary.id.clone() name title can_edit />
             <fieldset class="settings-sections" disabled=!can_edit>
                 <general::General saved id=summary.id.clone() model features />
                 <limits::Limits saved />
