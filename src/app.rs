@@ -26,6 +26,8 @@ use crate::pages::profile::ProfilePage;
 use crate::pages::register::RegisterPage;
 use crate::pages::reset_password::ResetPasswordPage;
 use crate::pages::schedule::SchedulePage;
+use crate::pages::session::SessionPage;
+use crate::pages::statistics::{ChargerStatisticsPage, StatisticsPage};
 use crate::pages::tariff::TariffPage;
 use crate::session::Session;
 
@@ -68,7 +70,13 @@ pub fn App() -> impl IntoView {
                         path=path!("/chargers/:id/tariff")
                         view=|| view! { <RequireLogin><TariffPage /></RequireLogin> }
                     />
+                    <Route
+                        path=path!("/chargers/:id/statistics")
+                        view=|| view! { <RequireLogin><ChargerStatisticsPage /></RequireLogin> }
+                    />
+                    <Route path=path!("/statistics") view=|| view! { <RequireLogin><StatisticsPage /></RequireLogin> } />
                     <Route path=path!("/history") view=|| view! { <RequireLogin><HistoryPage /></RequireLogin> } />
+                    <Route path=path!("/history/:session") view=|| view! { <RequireLogin><SessionPage /></RequireLogin> } />
                     <Route path=path!("/profile") view=|| view! { <RequireLogin><ProfilePage /></RequireLogin> } />
                 </Routes>
             </main>

@@ -1,18 +1,57 @@
 //! Numbers, energy and durations as the user's language writes them.
 //!
-//! JavaScript formats the digits (`toFixed`), which keeps Rust's float formatting code
-//! out of the wasm; the language picks the decimal separator.
+//! JavaScript formats the digits (`Intl`), which keeps Rust's float formatting code out of
+//! the wasm; the language picks the separators.
 
 use charge_model::Language;
 
-/// `value` with `digits` decimals: "7.4" in English, "7,4" in Spanish.
+/// `value` with `digits` decimals and grouped thousands: "1,234.5" in English, "1234,5" /
+/// "12.345,5" in Spanish.
 pub fn decimal(value: f64, digits: u8, language: Language) -> String {
-    let text: String =
-        js_sys::Number::from(value).to_fixed(digits).map(String::from).unwrap_or_else(|_| "–".to_owned());
-    match language {
-        Language::En => text,
-        Language::Es => text.replace('.', ","),
-    }
+    number(value, language, Style::Decimal(digits))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Style {
+    Decimal(u8),
+    Euros,
+}
+
+thread_local! {
+    /// `Intl.NumberFormat`s are slow to make: one per language and style, made once.
+    static FORMATS: std::cell::RefCell<std::collections::HashMap<(Language, Style), js_sys::Intl::NumberFormat>> =
+        std::cell::RefCell::default();
+}
+
+fn number(value: f64, language: Language, style: Style) -> String {
+    FORMATS.with(|formats| {
+        let mut formats = formats.borrow_mut();
+        let format = formats.entry((language, style)).or_insert_with(|| {
+            let options = js_sys::Object::new();
+            let set = |key: &str, value: wasm_bindgen::JsValue| {
+                let _ = js_sys::Reflect::set(&options, &key.into(), &value);
+            };
+            match style {
+                Style::Decimal(digits) => {
+                    set("minimumFractionDigits", f64::from(digits).into());
+                    set("maximumFractionDigits", f64::from(digits).into());
+                }
+                Style::Euros => {
+                    set("style", "currency".into());
+                    set("currency", "EUR".into());
+                }
+            }
+            let locales = js_sys::Array::of1(&language.tag().into());
+            js_sys::Intl::NumberFormat::new(&locales, &options)
+        });
+        // `format` is a getter answering a function bound to its NumberFormat.
+        format
+            .format()
+            .call1(&wasm_bindgen::JsValue::UNDEFINED, &value.into())
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
+    })
 }
 
 /// Power in kW with one decimal, from watts.
@@ -31,14 +70,9 @@ pub fn duration(seconds: u64) -> String {
     format!("{h}:{m:02}:{s:02}")
 }
 
-/// Money from cents with 2 decimals: "€12.34" in English, "12,34 €" in Spanish.
+/// Money from cents: "€1,234.56" in English, "1234,56 €" in Spanish.
 pub fn money(cents: i64, language: Language) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let (euros, rest) = (cents.abs() / 100, cents.abs() % 100);
-    match language {
-        Language::En => format!("{sign}€{euros}.{rest:02}"),
-        Language::Es => format!("{sign}{euros},{rest:02} €"),
-    }
+    number(cents as f64 / 100.0, language, Style::Euros)
 }
 
 /// A €/kWh price with 4 decimals, from micro-euros: "0.1523 €/kWh" / "0,1523 €/kWh".
@@ -50,11 +84,11 @@ pub fn price(price: charge_model::tariff::Price, language: Language) -> String {
     }
 }
 
-/// A Unix time as the user's local date and time, short.
+/// A Unix time as a date and time in Madrid (the chargers' time, as in tariffs and CSVs), short.
 pub fn date_time(unix: i64, language: Language) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(unix as f64 * 1000.0));
     let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short")] {
+    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "short"), ("timeZone", "Europe/Madrid")] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
     }
     date.to_locale_string(language.tag(), &options).into()
@@ -62,12 +96,42 @@ pub fn date_time(unix: i64, language: Language) -> String {
 
 /// A calendar date, short with its weekday: "Wed, 26 Nov" / "mié, 26 nov".
 pub fn date(date: chrono::NaiveDate, language: Language) -> String {
+    date_as(date, &[("weekday", "short"), ("day", "numeric"), ("month", "short")], language)
+}
+
+/// A calendar date in full: "Wed, 26 Nov 2025" / "mié, 26 nov 2025".
+pub fn long_date(date: chrono::NaiveDate, language: Language) -> String {
+    date_as(
+        date,
+        &[("weekday", "short"), ("day", "numeric"), ("month", "short"), ("year", "numeric")],
+        language,
+    )
+}
+
+/// Day and month: "26 Nov" / "26 nov".
+pub fn day_month(date: chrono::NaiveDate, language: Language) -> String {
+    date_as(date, &[("day", "numeric"), ("month", "short")], language)
+}
+
+/// Month and year: "Nov 2025" / "nov 2025".
+pub fn month_year(date: chrono::NaiveDate, language: Language) -> String {
+    date_as(date, &[("month", "short"), ("year", "numeric")], language)
+}
+
+/// A date as `Intl.DateTimeFormat` writes it with `options`.
+fn date_as(date: chrono::NaiveDate, options: &[(&str, &str)], language: Language) -> String {
     use chrono::Datelike as _;
     let js =
         js_sys::Date::new_with_year_month_day(date.year() as u32, date.month0() as i32, date.day() as i32);
-    let options = js_sys::Object::new();
-    for (key, value) in [("weekday", "short"), ("day", "numeric"), ("month", "short")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    let object = js_sys::Object::new();
+    for (key, value) in options {
+        let _ = js_sys::Reflect::set(&object, &(*key).into(), &(*value).into());
     }
-    js.to_locale_date_string(language.tag(), &options).into()
+    js.to_locale_date_string(language.tag(), &object).into()
+}
+
+/// A long duration in hours and minutes: "12 h 05 min".
+pub fn hours(seconds: i64) -> String {
+    let minutes = (seconds.max(0) + 30) / 60;
+    format!("{} h {:02} min", minutes / 60, minutes % 60)
 }

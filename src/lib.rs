@@ -6,6 +6,7 @@
 pub mod api;
 pub mod app;
 pub mod charts;
+pub mod clock;
 pub mod components;
 pub mod config;
 pub mod format;

@@ -24,6 +24,8 @@ pub const DEMO_PASSWORD: &str = "demo charge portal";
 const NEIGHBOUR_EMAIL: &str = "neighbour@charge-portal.local";
 /// How far back the charges go, in days (18 months).
 pub const HISTORY_DAYS: i64 = 548;
+/// When the neighbour shared their charger with the demo user, in days before seeding.
+pub const SHARED_DAYS_AGO: i64 = 120;
 
 /// Creates the demo account and its history unless it exists. Returns whether it seeded.
 pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
@@ -64,9 +66,10 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
                 let found = chargers::pair(conn, owner, &id, &settings, unix)?;
                 paired.push((id, found.model, found.firmware));
             }
+            // Shared four months ago: its charges count for the demo user from then on.
             conn.execute(
                 "INSERT INTO shares (charger_id, user_id, role, shared_at) VALUES (?1, ?2, 'viewer', ?3)",
-                params![paired[2].0.as_str(), demo, unix],
+                params![paired[2].0.as_str(), demo, unix - SHARED_DAYS_AGO * 86_400],
             )?;
             let night_and_day = Tariff::TimeRanges {
                 ranges: vec![

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::State;
 use charge_model::sessions::{PricedSlice, Totals};
-use charge_model::statistics::{Bucket, BucketSize, ChargerTotals, Statistics};
+use charge_model::statistics::{Bucket, BucketSize, ChargerTotals, MAX_DAYS, Statistics};
 use charge_model::tariff::round_pico_to_cents;
 use charge_model::{ErrorBody, FieldErrors, Problem, madrid};
 use chrono::{DateTime, Duration, NaiveDate};
@@ -21,9 +21,6 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::chargers::access;
 use crate::error::{ApiError, ApiJson, ApiQuery, ApiResult};
-
-/// The longest period, in days.
-pub const MAX_DAYS: i64 = 3700;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(statistics))

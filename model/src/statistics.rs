@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::sessions::Totals;
 
+/// The longest period statistics cover, in days (about ten years).
+pub const MAX_DAYS: i64 = 3700;
+
 /// How the period is divided for the charts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -19,6 +22,14 @@ pub enum BucketSize {
 }
 
 impl BucketSize {
+    pub fn tag(self) -> &'static str {
+        match self {
+            BucketSize::Day => "day",
+            BucketSize::Week => "week",
+            BucketSize::Month => "month",
+        }
+    }
+
     pub fn from_tag(tag: &str) -> Option<BucketSize> {
         match tag {
             "day" => Some(BucketSize::Day),
@@ -50,6 +61,87 @@ impl BucketSize {
                 };
                 NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(start)
             }
+        }
+    }
+}
+
+/// The periods the statistics views offer. Each but `Custom` is placed by an anchor day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Day,
+    /// Monday to Sunday.
+    Week,
+    Month,
+    Year,
+    /// As far back as statistics go, to today.
+    All,
+    Custom,
+}
+
+impl Period {
+    pub const ALL: [Period; 6] =
+        [Period::Day, Period::Week, Period::Month, Period::Year, Period::All, Period::Custom];
+
+    pub fn tag(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+            Period::Year => "year",
+            Period::All => "all",
+            Period::Custom => "custom",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Period> {
+        Period::ALL.into_iter().find(|p| p.tag() == tag)
+    }
+
+    /// The days (first, last inclusive) of the period containing `anchor`; `All` ends today.
+    /// `Custom` has no days of its own: it answers `(anchor, anchor)`.
+    pub fn days(self, anchor: NaiveDate, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let last_of = |size: BucketSize, first: NaiveDate| size.next(first) - Duration::days(1);
+        match self {
+            Period::Day | Period::Custom => (anchor, anchor),
+            Period::Week => {
+                let first = BucketSize::Week.start_of(anchor);
+                (first, last_of(BucketSize::Week, first))
+            }
+            Period::Month => {
+                let first = BucketSize::Month.start_of(anchor);
+                (first, last_of(BucketSize::Month, first))
+            }
+            Period::Year => (
+                NaiveDate::from_ymd_opt(anchor.year(), 1, 1).unwrap_or(anchor),
+                NaiveDate::from_ymd_opt(anchor.year(), 12, 31).unwrap_or(anchor),
+            ),
+            Period::All => (today - Duration::days(MAX_DAYS - 1), today),
+        }
+    }
+
+    /// The anchor `steps` periods later (earlier when negative); `All` and `Custom` stay.
+    pub fn shift(self, anchor: NaiveDate, steps: i32) -> NaiveDate {
+        let months = |n: i32| {
+            let index = anchor.year() * 12 + anchor.month0() as i32 + n;
+            NaiveDate::from_ymd_opt(index.div_euclid(12), index.rem_euclid(12) as u32 + 1, 1)
+                .unwrap_or(anchor)
+        };
+        match self {
+            Period::Day => anchor + Duration::days(i64::from(steps)),
+            Period::Week => anchor + Duration::days(7 * i64::from(steps)),
+            Period::Month => months(steps),
+            Period::Year => months(12 * steps),
+            Period::All | Period::Custom => anchor,
+        }
+    }
+
+    /// How a period of these days is best divided: by day up to two months, by week up to
+    /// a little over half a year, by month beyond.
+    pub fn default_bucket(from: NaiveDate, to: NaiveDate) -> BucketSize {
+        match (to - from).num_days() {
+            ..62 => BucketSize::Day,
+            62..200 => BucketSize::Week,
+            _ => BucketSize::Month,
         }
     }
 }
@@ -97,5 +189,43 @@ mod tests {
         assert_eq!(BucketSize::Month.start_of(day(2025, 11, 26)), day(2025, 11, 1));
         assert_eq!(BucketSize::Month.next(day(2025, 12, 1)), day(2026, 1, 1));
         assert_eq!(BucketSize::Week.next(day(2025, 11, 24)), day(2025, 12, 1));
+        for size in [BucketSize::Day, BucketSize::Week, BucketSize::Month] {
+            assert_eq!(BucketSize::from_tag(size.tag()), Some(size));
+        }
+    }
+
+    #[test]
+    fn periods_place_their_days_around_the_anchor() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        let (anchor, today) = (day(2024, 2, 29), day(2026, 11, 25));
+        assert_eq!(Period::Day.days(anchor, today), (anchor, anchor));
+        assert_eq!(Period::Week.days(anchor, today), (day(2024, 2, 26), day(2024, 3, 3)));
+        assert_eq!(Period::Month.days(anchor, today), (day(2024, 2, 1), day(2024, 2, 29)));
+        assert_eq!(Period::Month.days(day(2025, 12, 9), today), (day(2025, 12, 1), day(2025, 12, 31)));
+        assert_eq!(Period::Year.days(anchor, today), (day(2024, 1, 1), day(2024, 12, 31)));
+        let (first, last) = Period::All.days(anchor, today);
+        assert_eq!((last, (last - first).num_days()), (today, MAX_DAYS - 1));
+    }
+
+    #[test]
+    fn periods_shift_by_whole_periods() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(Period::Day.shift(day(2026, 3, 1), -1), day(2026, 2, 28));
+        assert_eq!(Period::Week.shift(day(2026, 12, 30), 1), day(2027, 1, 6));
+        assert_eq!(Period::Month.shift(day(2026, 1, 31), -1), day(2025, 12, 1));
+        assert_eq!(Period::Month.shift(day(2026, 11, 25), 2), day(2027, 1, 1));
+        assert_eq!(Period::Year.shift(day(2026, 11, 25), -1), day(2025, 11, 1));
+        assert_eq!(Period::All.shift(day(2026, 11, 25), -3), day(2026, 11, 25));
+        for period in Period::ALL {
+            assert_eq!(Period::from_tag(period.tag()), Some(period));
+        }
+    }
+
+    #[test]
+    fn long_periods_are_grouped_coarser() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(Period::default_bucket(day(2026, 11, 1), day(2026, 11, 30)), BucketSize::Day);
+        assert_eq!(Period::default_bucket(day(2026, 1, 1), day(2026, 4, 30)), BucketSize::Week);
+        assert_eq!(Period::default_bucket(day(2026, 1, 1), day(2026, 12, 31)), BucketSize::Month);
     }
 }

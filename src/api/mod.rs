@@ -1,10 +1,11 @@
 //! The typed REST client: one function per endpoint, each returning `Result<T, ApiError>`.
-//! This module holds the transport; `account`, `chargers` and `sharing` the endpoints.
+//! This module holds the transport; the submodules the endpoints.
 
 mod account;
 mod chargers;
 mod schedule;
 mod sharing;
+mod statistics;
 
 pub use account::*;
 use charge_model::{ErrorBody, ErrorCode};
@@ -14,6 +15,7 @@ pub use schedule::*;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 pub use sharing::*;
+pub use statistics::*;
 use web_sys::RequestCredentials;
 
 use crate::config::api_base;

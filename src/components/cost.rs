@@ -6,16 +6,20 @@ use leptos::prelude::*;
 use crate::format;
 use crate::i18n::{tr, use_i18n};
 
+/// The cost, with its "estimated" badge.
+#[component]
+pub fn CostText(cost: Cost) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        {move || format::money(cost.cents, i18n.language())}
+        {cost.estimated.then(|| view! {
+            " " <span class="badge" title=move || i18n.t().estimated_hint>{tr(|t| t.estimated)}</span>
+        })}
+    }
+}
+
 /// The cost as a table cell.
 #[component]
 pub fn CostCell(cost: Cost) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <td class="number">
-            {move || format::money(cost.cents, i18n.language())}
-            {cost.estimated.then(|| view! {
-                " " <span class="badge" title=move || i18n.t().estimated_hint>{tr(|t| t.estimated)}</span>
-            })}
-        </td>
-    }
+    view! { <td class="number"><CostText cost /></td> }
 }

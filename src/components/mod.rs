@@ -2,6 +2,7 @@
 
 pub mod auth_card;
 pub mod charger_status;
+pub mod choice;
 pub mod cost;
 pub mod dialog;
 pub mod form;

@@ -85,6 +85,7 @@ pub fn MainNav() -> impl IntoView {
     view! {
         <nav class="main-nav" aria-label=tr(|t| t.nav_main)>
             <A href="/" exact=true>{tr(|t| t.nav_chargers)}</A>
+            <A href="/statistics">{tr(|t| t.nav_statistics)}</A>
             <A href="/history">{tr(|t| t.nav_history)}</A>
         </nav>
     }

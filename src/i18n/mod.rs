@@ -113,13 +113,14 @@ pub fn texts(language: Language) -> &'static Texts {
     }
 }
 
+/// Picks one text of the current language: `|t| t.save`.
+pub type Text = fn(&'static Texts) -> &'static str;
+
 /// A text of the current language, as a reactive closure for views and `Signal` props.
 ///
 /// Every call returns the same closure type, so the view code that renders a reactive
 /// text is compiled once instead of once per text (a large saving in wasm size).
-pub fn tr(
-    pick: fn(&'static Texts) -> &'static str,
-) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub fn tr(pick: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || pick(i18n.t())
 }
@@ -425,6 +426,40 @@ pub struct Texts {
     pub leave_button: &'static str,
     pub leave_dialog_title: &'static str,
     pub leave_confirm: &'static str,
+    pub nav_statistics: &'static str,
+    pub statistics_title: &'static str,
+    pub charger_statistics_title: fn(&str) -> String,
+    pub statistics_intro: &'static str,
+    pub period: &'static str,
+    pub period_day: &'static str,
+    pub period_week: &'static str,
+    pub period_month: &'static str,
+    pub period_year: &'static str,
+    pub period_all: &'static str,
+    pub period_custom: &'static str,
+    pub previous_period: &'static str,
+    pub next_period: &'static str,
+    pub group_by: &'static str,
+    pub chart_shows: &'static str,
+    pub total_charges: &'static str,
+    pub week_of: fn(&str) -> String,
+    pub chart_description: fn(&str, &str, &str) -> String,
+    pub no_charges_in_period: &'static str,
+    pub figures_table: &'static str,
+    pub by_charger: &'static str,
+    pub chart_failed: &'static str,
+    pub problem_custom_days: &'static str,
+    pub session_title: &'static str,
+    pub session_not_found: &'static str,
+    pub charge_end: &'static str,
+    pub energy_by_hour: &'static str,
+    pub prices_applied: &'static str,
+    pub quarter_hour: &'static str,
+    pub price_column: &'static str,
+    pub tariff_when_recorded: &'static str,
+    pub no_tariff_set: &'static str,
+    pub back_to_history: &'static str,
+    pub charge_details_of: fn(&str) -> String,
     pub nav_history: &'static str,
     pub history_title: &'static str,
     pub export_csv: &'static str,

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::charts::power::{PowerChart, WINDOW_SECS};
+use crate::clock::now_ms;
 use crate::components::charger_status::StatusBadge;
 use crate::components::cost::CostCell;
 use crate::components::title::{use_dynamic_title, use_title};
@@ -126,6 +127,7 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
     let settings_href = format!("/chargers/{id}/settings");
     let schedule_href = format!("/chargers/{id}/schedule");
     let tariff_href = format!("/chargers/{id}/tariff");
+    let statistics_href = format!("/chargers/{id}/statistics");
     let cover = format!("/covers/{}.svg", summary.cover.tag());
     let shared_by = summary.shared_by.clone();
 
@@ -148,6 +150,7 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
                     <LiveIndicator live />
                     <a class="button secondary" href=schedule_href>{tr(|t| t.schedule)}</a>
                     <a class="button secondary" href=tariff_href>{tr(|t| t.tariff)}</a>
+                    <a class="button secondary" href=statistics_href>{tr(|t| t.nav_statistics)}</a>
                     <a class="button secondary" href=settings_href>{tr(|t| t.settings)}</a>
                 </div>
             </header>
@@ -498,7 +501,7 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
                                         let language = i18n.language();
                                         view! {
                                             <tr>
-                                                <td>{format::date_time(session.started_at, language)}</td>
+                                                <td><a href=format!("/history/{}", session.id)>{format::date_time(session.started_at, language)}</a></td>
                                                 <td>{format::duration((session.ended_at - session.started_at).max(0) as u64)}</td>
                                                 <td class="number">{format::kwh(session.energy_wh, language)}</td>
                                                 <CostCell cost=session.cost />
@@ -563,8 +566,4 @@ fn LivePower(id: ChargerId, status: RwSignal<Option<ChargerStatus>>) -> impl Int
         (i18n.t().power_chart_description)(&format::kw(power, i18n.language()))
     });
     view! { <PowerChart samples description minutes_label=tr(|t| t.minutes_short) /> }
-}
-
-fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
 }

@@ -146,7 +146,7 @@ pub fn HistoryPage() -> impl IntoView {
                                                 let s = row.session;
                                                 view! {
                                                     <tr>
-                                                        <td>{format::date_time(s.started_at, language)}</td>
+                                                        <td><a href=format!("/history/{}", s.id)>{format::date_time(s.started_at, language)}</a></td>
                                                         <td>{row.charger_name}</td>
                                                         <td class="number">{format::duration((s.ended_at - s.started_at).max(0) as u64)}</td>
                                                         <td class="number">{format::kwh(s.energy_wh, language)}</td>

@@ -13,4 +13,6 @@ pub mod profile;
 pub mod register;
 pub mod reset_password;
 pub mod schedule;
+pub mod session;
+pub mod statistics;
 pub mod tariff;

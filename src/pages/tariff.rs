@@ -8,13 +8,14 @@ use charge_model::prices::PricePoint;
 use charge_model::tariff::{Price, PricedSpan, Tariff};
 use charge_model::timers::{Timer, Timers};
 use charge_model::{FieldErrors, Problem};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::charts::prices::{Bar, PriceChart};
+use crate::clock::now;
 use crate::components::form::{Form, FormError, Notice, SelectField, SubmitButton, TextField};
 use crate::components::ranges_editor::{RangeList, RangesEditor};
 use crate::format;
@@ -29,7 +30,7 @@ pub fn TariffPage() -> impl IntoView {
 
 const KINDS: [&str; 6] = ["flat", "time_ranges", "day_time_ranges", "indexed", "pvpc", "omie_spot"];
 
-fn kind_of(tariff: &Tariff) -> &'static str {
+pub(crate) fn kind_of(tariff: &Tariff) -> &'static str {
     match tariff {
         Tariff::Flat { .. } => KINDS[0],
         Tariff::TimeRanges { .. } => KINDS[1],
@@ -40,7 +41,7 @@ fn kind_of(tariff: &Tariff) -> &'static str {
     }
 }
 
-fn kind_name(kind: &str, i18n: I18n) -> &'static str {
+pub(crate) fn kind_name(kind: &str, i18n: I18n) -> &'static str {
     let t = i18n.t();
     match kind {
         "flat" => t.tariff_flat,
@@ -50,10 +51,6 @@ fn kind_name(kind: &str, i18n: I18n) -> &'static str {
         "pvpc" => t.tariff_pvpc,
         _ => t.tariff_omie,
     }
-}
-
-fn now() -> DateTime<Utc> {
-    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
 #[component]

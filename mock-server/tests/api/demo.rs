@@ -32,4 +32,24 @@ async fn the_demo_account_has_chargers_a_shared_one_and_a_year_and_a_half_of_cha
         app.get(&format!("/api/sessions?charger={home}&per_page=5")).await.json().await.unwrap();
     assert_eq!(page["rows"].as_array().unwrap().len(), 5);
     assert!(page["total"].as_i64().unwrap() > 100, "{}", page["total"]);
+
+    // The shared charger counts in the statistics from the day it was shared only.
+    let shared = chargers.iter().find(|c| c["role"] == "viewer").unwrap()["id"].as_str().unwrap().to_owned();
+    let (all_charges, since_shared): (i64, i64) = app.query(
+        &format!(
+            "SELECT COUNT(*), SUM(started_at >= (SELECT shared_at FROM shares WHERE charger_id = '{shared}'))
+             FROM charge_sessions WHERE charger_id = '{shared}'"
+        ),
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    );
+    assert!(0 < since_shared && since_shared < all_charges, "{since_shared} of {all_charges}");
+    let today = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let from = today - chrono::Duration::days(demo::HISTORY_DAYS + 2);
+    let statistics: Value = app
+        .get(&format!("/api/statistics?from={from}&to={today}&bucket=month&charger={shared}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(statistics["totals"]["sessions"], since_shared, "{statistics}");
 }

@@ -1,0 +1,158 @@
+//! One charge of the history (`/history/:session`): when, where, how much, its energy by
+//! hour (chart) and the price applied to each quarter-hour, with the tariff it was priced
+//! with when it was recorded.
+
+use std::rc::Rc;
+
+use charge_model::ErrorCode;
+use charge_model::madrid;
+use charge_model::sessions::SessionDetail;
+use charge_model::tariff::Price;
+use charming::component::{Axis, Grid};
+use charming::element::{AxisType, Tooltip, Trigger};
+use charming::series::Bar;
+use chrono::DateTime;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::charts::echarts::{BarChart, ChartSpec, EChart};
+use crate::components::cost::CostText;
+use crate::components::title::use_title;
+use crate::format;
+use crate::i18n::{I18n, tr, use_i18n};
+use crate::pages::tariff::{kind_name, kind_of};
+use crate::session::use_session;
+
+#[component]
+pub fn SessionPage() -> impl IntoView {
+    use_title(tr(|t| t.session_title));
+    let i18n = use_i18n();
+    let session = use_session();
+    let params = use_params_map();
+    let detail = LocalResource::new(move || {
+        let id = params.with(|p| p.get("session").and_then(|raw| raw.parse::<i64>().ok()));
+        async move {
+            let Some(id) = id else { return Ok(None) };
+            match api::session_detail(id).await {
+                Ok(detail) => Ok(Some(detail)),
+                Err(error) if error.code() == Some(ErrorCode::NotFound) => Ok(None),
+                Err(error) => {
+                    session.notice(&error);
+                    Err(error)
+                }
+            }
+        }
+    });
+    view! {
+        <div class="page session-page">
+            <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
+                <a href="/history">{tr(|t| t.back_to_history)}</a>
+            </nav>
+            <h1>{tr(|t| t.session_title)}</h1>
+            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(Some(detail)) => view! { <SessionView detail /> }.into_any(),
+                        Ok(None) => view! { <p>{tr(|t| t.session_not_found)}</p> }.into_any(),
+                        Err(error) => view! { <div class="form-error" role="alert"><p>{i18n.error(&error)}</p></div> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// A Unix time as Madrid's `HH:MM`.
+fn clock(unix: i64) -> String {
+    madrid::local(DateTime::from_timestamp(unix, 0).unwrap_or_default()).format("%H:%M").to_string()
+}
+
+#[component]
+fn SessionView(detail: SessionDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let SessionDetail { row, hourly, prices, tariff } = detail;
+    let s = row.session;
+    let tariff_name = move || match &tariff {
+        Some(tariff) => kind_name(kind_of(tariff), i18n).to_owned(),
+        None => i18n.t().no_tariff_set.to_owned(),
+    };
+    let hourly = Rc::new(hourly);
+    let spec = {
+        let hourly = hourly.clone();
+        move || hourly_chart(&hourly, i18n)
+    };
+    let label = Signal::derive(move || {
+        (i18n.t().chart_description)(i18n.t().energy_by_hour, "", &format::kwh(s.energy_wh, i18n.language()))
+    });
+    let language = move || i18n.language();
+    view! {
+        <section class="card">
+            <dl class="facts">
+                <dt>{tr(|t| t.charger)}</dt>
+                <dd><a href=format!("/chargers/{}", row.charger_id)>{row.charger_name.clone()}</a></dd>
+                <dt>{tr(|t| t.charge_start)}</dt>
+                <dd>{move || format::date_time(s.started_at, language())}</dd>
+                <dt>{tr(|t| t.charge_end)}</dt>
+                <dd>{move || format::date_time(s.ended_at, language())}</dd>
+                <dt>{tr(|t| t.figure_time)}</dt>
+                <dd>{format::duration((s.ended_at - s.started_at).max(0) as u64)}</dd>
+                <dt>{tr(|t| t.charge_energy)}</dt>
+                <dd>{move || format::kwh(s.energy_wh, language())}</dd>
+                <dt>{tr(|t| t.charge_cost)}</dt>
+                <dd><CostText cost=s.cost /></dd>
+                <dt>{tr(|t| t.tariff_when_recorded)}</dt>
+                <dd>{tariff_name}</dd>
+                {s.rfid.clone().map(|card| view! { <dt>{tr(|t| t.card_code)}</dt><dd><code>{card}</code></dd> })}
+            </dl>
+        </section>
+        <section class="card" aria-labelledby="hourly-title">
+            <h2 id="hourly-title">{tr(|t| t.energy_by_hour)}</h2>
+            <EChart spec label class="session-chart" />
+        </section>
+        <section class="card" aria-labelledby="prices-title">
+            <h2 id="prices-title">{tr(|t| t.prices_applied)}</h2>
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(|t| t.quarter_hour)}</th>
+                        <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
+                        <th scope="col" class="number">{tr(|t| t.price_column)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        prices
+                            .iter()
+                            .map(|&(start, wh, price)| {
+                                view! {
+                                    <tr>
+                                        <th scope="row">{format!("{} – {}", clock(start), clock(start + 900))}</th>
+                                        <td class="number">{format::kwh(wh, language())}</td>
+                                        <td class="number">{format::price(Price(price), language())}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+fn hourly_chart(hourly: &[(i64, f64)], i18n: I18n) -> ChartSpec {
+    let language = i18n.language();
+    let labels: Vec<String> = hourly.iter().map(|(start, _)| clock(*start)).collect();
+    let values: Vec<f64> = hourly.iter().map(|(_, wh)| (wh / 10.0).round() / 100.0).collect();
+    let chart = BarChart {
+        color: vec!["#0b7a5a".into()],
+        grid: Grid::new().left(72).right(16).top(16).bottom(32),
+        tooltip: Tooltip::new().trigger(Trigger::Axis),
+        x_axis: Axis::new().type_(AxisType::Category).data(labels),
+        y_axis: Axis::new().type_(AxisType::Value),
+        series: vec![Bar::new().name(i18n.t().charge_energy).data(values)],
+        ..BarChart::default()
+    };
+    ChartSpec { chart, value: Rc::new(move |v| format!("{} kWh", format::decimal(v, 2, language))) }
+}
