@@ -37,7 +37,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `"${server}" --addr 127.0.0.1:${port} --database "${database}" --dist "${dist}" --public-url ${baseURL} --sim-random-events false`,
+    command: `"${server}" --addr 127.0.0.1:${port} --database "${database}" --dist "${dist}" --public-url ${baseURL} --sim-random-events false --demo-account true`,
     url: `${baseURL}/api/auth/session`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -1,10 +1,10 @@
-// The parts of ECharts the statistics views use (bars, lines, grid, tooltip, legend, aria on
+// The parts of ECharts the statistics views use (bars, grid, tooltip and legend on
 // a canvas), exposed as the global `echarts` that src/charts/echarts.rs binds to.
 // Bundled by tools/build-echarts.mjs: about a third of the full build.
 import * as echarts from 'echarts/core';
-import { BarChart, LineChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { BarChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 globalThis.echarts = echarts;

@@ -169,15 +169,25 @@ pub fn EChart(
         formatter.set_value(Some(closure));
     });
 
-    let resize = window_event_listener(leptos::ev::resize, move |_| {
-        instance.with_value(|chart| {
-            if let Some(chart) = chart {
-                chart.resize();
+    // Drawn at the element's size, and again whenever it changes (it may have none yet
+    // when the chart is made, inside a view not yet in the document).
+    let resize = Closure::<dyn FnMut()>::new(move || {
+        instance.try_with_value(|chart| chart.as_ref().map(Instance::resize));
+    })
+    .into_js_value();
+    let observer = web_sys::ResizeObserver::new(resize.unchecked_ref()).ok();
+    Effect::new({
+        let observer = observer.clone();
+        move |_| {
+            if let (Some(element), Some(observer)) = (element.get(), &observer) {
+                observer.observe(&element);
             }
-        });
+        }
     });
     on_cleanup(move || {
-        resize.remove();
+        if let Some(observer) = observer {
+            observer.disconnect();
+        }
         if let Some(Some(chart)) = instance.try_update_value(Option::take) {
             chart.dispose();
         }
