@@ -305,6 +305,10 @@ pub const EN: Texts = Texts {
     no_tariff_set: "None: no tariff was set, so the charge has no cost.",
     back_to_history: "Charge history",
     charge_details_of: |when| format!("Details of the charge started {when}"),
+    this_month_totals: |energy, cost, n| {
+        format!("This month: {energy}, {cost}, {n} {}", if n == 1 { "charge" } else { "charges" })
+    },
+    all_statistics: "All statistics",
     nav_history: "History",
     history_title: "Charge history",
     export_csv: "Export CSV",

@@ -313,6 +313,10 @@ pub const ES: Texts = Texts {
     no_tariff_set: "Ninguna: no había tarifa, así que la carga no tiene coste.",
     back_to_history: "Historial de cargas",
     charge_details_of: |when| format!("Detalle de la carga iniciada el {when}"),
+    this_month_totals: |energy, cost, n| {
+        format!("Este mes: {energy}, {cost}, {n} {}", if n == 1 { "carga" } else { "cargas" })
+    },
+    all_statistics: "Todas las estadísticas",
     nav_history: "Historial",
     history_title: "Historial de cargas",
     export_csv: "Exportar CSV",

@@ -460,6 +460,8 @@ pub struct Texts {
     pub no_tariff_set: &'static str,
     pub back_to_history: &'static str,
     pub charge_details_of: fn(&str) -> String,
+    pub this_month_totals: fn(&str, &str, i64) -> String,
+    pub all_statistics: &'static str,
     pub nav_history: &'static str,
     pub history_title: &'static str,
     pub export_csv: &'static str,

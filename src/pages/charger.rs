@@ -2,13 +2,14 @@
 
 use charge_model::ErrorCode;
 use charge_model::charger::{ChargerDetail, ChargerId, ChargerStatus};
+use charge_model::statistics::{BucketSize, Period};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::charts::power::{PowerChart, WINDOW_SECS};
-use crate::clock::now_ms;
+use crate::clock::{now_ms, today};
 use crate::components::charger_status::StatusBadge;
 use crate::components::cost::CostCell;
 use crate::components::title::{use_dynamic_title, use_title};
@@ -474,14 +475,41 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
     let plugged = Memo::new(move |_| {
         status.with(|s| s.as_ref().map(|s| s.state != charge_model::charger::ChargeState::Disconnected))
     });
-    let sessions = LocalResource::new(move || {
-        plugged.track();
+    let sessions = LocalResource::new({
         let id = id.clone();
-        async move { api::sessions(&id, 10).await }
+        move || {
+            plugged.track();
+            let id = id.clone();
+            async move { api::sessions(&id, 10).await }
+        }
     });
+    // This month's totals, with the way to the charger's statistics.
+    let month = LocalResource::new({
+        let id = id.clone();
+        move || {
+            plugged.track();
+            let id = id.clone();
+            let (from, to) = Period::Month.days(today(), today());
+            async move { api::statistics(from, to, BucketSize::Month, Some(&id)).await.ok().map(|s| s.totals) }
+        }
+    });
+    let this_month = move || {
+        month.get().flatten().map(|totals| {
+            let language = i18n.language();
+            (i18n.t().this_month_totals)(
+                &format::kwh(totals.energy_wh as f64, language),
+                &format::money(totals.cost_cents, language),
+                totals.sessions,
+            )
+        })
+    };
     view! {
         <section class="card" aria-labelledby="charges-title">
-            <h2 id="charges-title">{tr(|t| t.recent_charges)}</h2>
+            <div class="card-heading">
+                <h2 id="charges-title">{tr(|t| t.recent_charges)}</h2>
+                <a href=format!("/chargers/{id}/statistics")>{tr(|t| t.all_statistics)}</a>
+            </div>
+            <p class="muted">{this_month}</p>
             <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match sessions.await {
