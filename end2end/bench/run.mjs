@@ -93,17 +93,23 @@ async function userWithChargers(browser, count) {
   return { context, ids };
 }
 
-/** The 50-charger list: data → painted (in-app marks), navigation → painted, cold load → painted. */
-async function chargerList(browser) {
-  const COUNT = 50;
-  const { context, ids } = await userWithChargers(browser, COUNT);
-  const page = await context.newPage();
+/** The wasm, js and css files `page` downloads from the portal, with their gzip -9 sizes (filled as they come). */
+function bundleFiles(page) {
   const files = [];
   page.on('response', async (response) => {
     const url = new URL(response.url());
     if (url.origin !== base || !/\.(wasm|js|css)$/.test(url.pathname)) return;
     try { files.push({ path: url.pathname, gzip: zlib.gzipSync(await response.body(), { level: 9 }).length }); } catch {}
   });
+  return files;
+}
+
+/** The 50-charger list: data → painted (in-app marks), navigation → painted, cold load → painted. */
+async function chargerList(browser) {
+  const COUNT = 50;
+  const { context, ids } = await userWithChargers(browser, COUNT);
+  const page = await context.newPage();
+  const files = bundleFiles(page);
   const painted = () => page.evaluate((count) => new Promise((resolve) => {
     const check = () => {
       if (document.querySelectorAll('.charger-card').length >= count) {
@@ -168,12 +174,7 @@ async function statisticsChart(browser) {
   const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
   await context.request.post('/api/auth/login', { data: { email: 'demo@charge-portal.local', password: 'demo charge portal' } });
   const page = await context.newPage();
-  const files = [];
-  page.on('response', async (response) => {
-    const url = new URL(response.url());
-    if (url.origin !== base || !/\.(wasm|js|css)$/.test(url.pathname)) return;
-    try { files.push({ path: url.pathname, gzip: zlib.gzipSync(await response.body(), { level: 9 }).length }); } catch {}
-  });
+  const files = bundleFiles(page);
   const times = [];
   let charts = 0;
   let echartsBefore = true;

@@ -1,29 +1,10 @@
 import * as fs from 'node:fs';
-import { test, expect, uniqueEmail, appReady, expectAccessible } from './fixtures/test';
-import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
-import { pairThroughApi } from './fixtures/chargers';
+import { test, expect, appReady, expectAccessible } from './fixtures/test';
+import { homeAndOfficeWithCharges } from './fixtures/charges';
 
 test.describe('Charge history', () => {
   test('filters, sorts, and exports the same charges as CSV', async ({ page }) => {
-    const email = uniqueEmail('history');
-    await createConfirmedUser(page.request, email, 'Ana');
-    await logInThroughApi(page.request, email);
-    const home = await pairThroughApi(page.request, 'trydan', 'Home');
-    const office = await pairThroughApi(page.request, 'denka', 'Office');
-    for (const id of [home, office]) {
-      await page.request.put(`/api/chargers/${id}/tariff`, { data: { kind: 'flat', price: 200000 } });
-    }
-    // (charger, start, minutes, W): Home 7.4 kWh and 3.7 kWh, Office 22 kWh.
-    for (const [id, start, minutes, power] of [
-      [home, '2025-11-03T19:00:00Z', 60, 7400],
-      [home, '2025-11-10T19:00:00Z', 60, 3700],
-      [office, '2025-11-04T08:00:00Z', 120, 11000],
-    ] as const) {
-      const response = await page.request.post(`/api/dev/chargers/${id}/sessions`, {
-        data: { started_at: Date.parse(start) / 1000, minutes, power_w: power },
-      });
-      expect(response.status()).toBe(204);
-    }
+    await homeAndOfficeWithCharges(page.request, 'history');
 
     await page.goto('/history');
     await appReady(page);

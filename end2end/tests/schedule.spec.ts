@@ -1,6 +1,6 @@
 import { test, expect, uniqueEmail, appReady } from './fixtures/test';
 import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
-import { pairThroughApi, plugCar } from './fixtures/chargers';
+import { pairThroughApi, pastCharge, plugCar } from './fixtures/chargers';
 import { ChargerPage } from './fixtures/charger_page';
 import type { APIRequestContext, Page } from '@playwright/test';
 
@@ -9,12 +9,9 @@ async function openSchedule(page: Page, id: string) {
   await appReady(page);
 }
 
-/** Records a finished one-hour charge at 3.68 kW through the development endpoint. */
-async function pastCharge(request: APIRequestContext, id: string, startedAt: string) {
-  const response = await request.post(`/api/dev/chargers/${id}/sessions`, {
-    data: { started_at: Date.parse(startedAt) / 1000, minutes: 60, power_w: 3680 },
-  });
-  expect(response.status()).toBe(204);
+/** Records a finished one-hour charge at 3.68 kW. */
+async function hourCharge(request: APIRequestContext, id: string, startedAt: string) {
+  await pastCharge(request, id, startedAt, 60, 3680);
 }
 
 test.describe('Timers, dynamic power and tariffs', () => {
@@ -91,7 +88,7 @@ test.describe('Timers, dynamic power and tariffs', () => {
       await expect(tariff.getByText('Saved. The new tariff prices the charges from now on')).toBeVisible();
     };
     const latestCost = async (startedAt: string) => {
-      await pastCharge(page.request, id, startedAt);
+      await hourCharge(page.request, id, startedAt);
       await page.goto(`/chargers/${id}`);
       const charges = page.getByRole('region', { name: 'Recent charges' });
       return charges.getByRole('row').nth(1);

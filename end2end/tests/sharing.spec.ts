@@ -16,6 +16,8 @@ async function person(browser: Browser, baseURL: string | undefined, prefix: str
 
 test.describe('Sharing', () => {
   test('owner, editor and viewer: roles apply live, and removal takes the charger away', async ({ page, browser, baseURL }) => {
+    // Three browsers and three accounts: about 20 s alone, more beside another worker on 2 cores.
+    test.slow();
     const ownerEmail = uniqueEmail('owner');
     await createConfirmedUser(page.request, ownerEmail, 'Olga');
     await logInThroughApi(page.request, ownerEmail);

@@ -1,6 +1,7 @@
 import { test, expect, uniqueEmail, appReady, expectAccessible } from './fixtures/test';
 import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
-import { pairThroughApi } from './fixtures/chargers';
+import { pairThroughApi, pastCharge, setFlatTariff } from './fixtures/chargers';
+import { homeAndOfficeWithCharges } from './fixtures/charges';
 import type { Page } from '@playwright/test';
 
 /** The options of the statistics chart, as ECharts holds them. */
@@ -28,27 +29,9 @@ function total(page: Page, name: string) {
 
 test.describe('Statistics', () => {
   test('show the totals of the period, a chart stacked by charger, and follow the period and metric chosen', async ({ page }) => {
-    const email = uniqueEmail('statistics');
-    await createConfirmedUser(page.request, email, 'Sam');
-    await logInThroughApi(page.request, email);
-    const home = await pairThroughApi(page.request, 'trydan', 'Home');
-    const office = await pairThroughApi(page.request, 'denka', 'Office');
-    for (const id of [home, office]) {
-      await page.request.put(`/api/chargers/${id}/tariff`, { data: { kind: 'flat', price: 200000 } });
-    }
-    // (charger, start, minutes, W) at 0.20 €/kWh: November: Home 7.4 + 3.7 kWh, Office 22 kWh;
-    // December: Office 11 kWh.
-    for (const [id, start, minutes, power] of [
-      [home, '2025-11-03T19:00:00Z', 60, 7400],
-      [home, '2025-11-10T19:00:00Z', 60, 3700],
-      [office, '2025-11-04T08:00:00Z', 120, 11000],
-      [office, '2025-12-02T08:00:00Z', 60, 11000],
-    ] as const) {
-      const response = await page.request.post(`/api/dev/chargers/${id}/sessions`, {
-        data: { started_at: Date.parse(start) / 1000, minutes, power_w: power },
-      });
-      expect(response.status()).toBe(204);
-    }
+    // November: Home 7.4 + 3.7 kWh, Office 22 kWh (0.20 €/kWh); December: Office 11 kWh.
+    const { home, office } = await homeAndOfficeWithCharges(page.request, 'statistics');
+    await pastCharge(page.request, office, '2025-12-02T08:00:00Z', 60, 11000);
 
     await page.goto('/statistics?period=month&day=2025-11-15');
     await appReady(page);
@@ -143,12 +126,9 @@ test.describe('Statistics', () => {
     await createConfirmedUser(page.request, email, 'Lu');
     await logInThroughApi(page.request, email);
     const home = await pairThroughApi(page.request, 'trydan', 'Home');
-    await page.request.put(`/api/chargers/${home}/tariff`, { data: { kind: 'flat', price: 150000 } });
+    await setFlatTariff(page.request, home, 150000);
     // 90 minutes at 7.4 kW from 20:30 in Madrid: 11.1 kWh over two clock hours.
-    const response = await page.request.post(`/api/dev/chargers/${home}/sessions`, {
-      data: { started_at: Date.parse('2025-11-03T19:30:00Z') / 1000, minutes: 90, power_w: 7400 },
-    });
-    expect(response.status()).toBe(204);
+    await pastCharge(page.request, home, '2025-11-03T19:30:00Z', 90, 7400);
 
     await page.goto('/history');
     await appReady(page);

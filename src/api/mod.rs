@@ -44,6 +44,15 @@ impl ApiError {
     }
 }
 
+/// A lookup's answer with "not found" as `None` (a page then says so), other errors kept.
+pub fn found<T>(result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if error.code() == Some(ErrorCode::NotFound) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
 /// The absolute URL of an API path.
 pub async fn url(path: &str) -> String {
     format!("{}{path}", api_base().await)

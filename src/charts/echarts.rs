@@ -101,6 +101,22 @@ pub struct BarChart {
 /// A value formatter handed to ECharts.
 type Formatter = Closure<dyn Fn(JsValue) -> JsValue>;
 
+impl BarChart {
+    /// Bars of `series` over the `labels` axis, with a tooltip for the hovered label.
+    pub fn new(labels: Vec<String>, series: Vec<Bar>) -> BarChart {
+        BarChart {
+            color: vec!["#0b7a5a".into()],
+            animation_duration: Some(300.0),
+            grid: Grid::new().left(72).right(16).top(16).bottom(32),
+            tooltip: Tooltip::new().trigger(charming::element::Trigger::Axis),
+            legend: None,
+            x_axis: Axis::new().type_(charming::element::AxisType::Category).data(labels),
+            y_axis: Axis::new().type_(charming::element::AxisType::Value),
+            series,
+        }
+    }
+}
+
 /// What a chart shows, and how values read in the tooltip and on the value axis (ECharts
 /// would write `12.5`; this writes "12,5 kWh" in Spanish).
 #[derive(Clone)]

@@ -1,6 +1,5 @@
 //! A charger's page: live status, lock, pause, the charging current, and the power chart.
 
-use charge_model::ErrorCode;
 use charge_model::charger::{ChargerDetail, ChargerId, ChargerStatus};
 use charge_model::statistics::{BucketSize, Period};
 use leptos::prelude::*;
@@ -35,14 +34,11 @@ pub fn WithCharger(show: fn(ChargerDetail) -> AnyView) -> impl IntoView {
         live.access_version();
         async move {
             let Some(id) = id else { return Ok(None) };
-            match api::charger(&id).await {
-                Ok(detail) => Ok(Some(detail)),
-                Err(error) if error.code() == Some(ErrorCode::NotFound) => Ok(None),
-                Err(error) => {
-                    session.notice(&error);
-                    Err(error)
-                }
+            let found = api::found(api::charger(&id).await);
+            if let Err(error) = &found {
+                session.notice(error);
             }
+            found
         }
     });
     view! {

@@ -4,12 +4,9 @@
 
 use std::rc::Rc;
 
-use charge_model::ErrorCode;
 use charge_model::madrid;
 use charge_model::sessions::SessionDetail;
 use charge_model::tariff::Price;
-use charming::component::{Axis, Grid};
-use charming::element::{AxisType, Tooltip, Trigger};
 use charming::series::Bar;
 use chrono::DateTime;
 use leptos::prelude::*;
@@ -34,14 +31,11 @@ pub fn SessionPage() -> impl IntoView {
         let id = params.with(|p| p.get("session").and_then(|raw| raw.parse::<i64>().ok()));
         async move {
             let Some(id) = id else { return Ok(None) };
-            match api::session_detail(id).await {
-                Ok(detail) => Ok(Some(detail)),
-                Err(error) if error.code() == Some(ErrorCode::NotFound) => Ok(None),
-                Err(error) => {
-                    session.notice(&error);
-                    Err(error)
-                }
+            let found = api::found(api::session_detail(id).await);
+            if let Err(error) = &found {
+                session.notice(error);
             }
+            found
         }
     });
     view! {
@@ -145,14 +139,6 @@ fn hourly_chart(hourly: &[(i64, f64)], i18n: I18n) -> ChartSpec {
     let language = i18n.language();
     let labels: Vec<String> = hourly.iter().map(|(start, _)| clock(*start)).collect();
     let values: Vec<f64> = hourly.iter().map(|(_, wh)| (wh / 10.0).round() / 100.0).collect();
-    let chart = BarChart {
-        color: vec!["#0b7a5a".into()],
-        grid: Grid::new().left(72).right(16).top(16).bottom(32),
-        tooltip: Tooltip::new().trigger(Trigger::Axis),
-        x_axis: Axis::new().type_(AxisType::Category).data(labels),
-        y_axis: Axis::new().type_(AxisType::Value),
-        series: vec![Bar::new().name(i18n.t().charge_energy).data(values)],
-        ..BarChart::default()
-    };
+    let chart = BarChart::new(labels, vec![Bar::new().name(i18n.t().charge_energy).data(values)]);
     ChartSpec { chart, value: Rc::new(move |v| format!("{} kWh", format::decimal(v, 2, language))) }
 }

@@ -11,8 +11,8 @@ use charge_model::Language;
 use charge_model::charger::{ChargerDetail, ChargerId};
 use charge_model::sessions::Totals;
 use charge_model::statistics::{Bucket, BucketSize, MAX_DAYS, Period, Statistics};
-use charming::component::{Axis, Grid, Legend};
-use charming::element::{AxisPointer, AxisPointerType, AxisType, Tooltip, Trigger};
+use charming::component::Legend;
+use charming::element::{AxisPointer, AxisPointerType};
 use charming::series::Bar;
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -337,28 +337,24 @@ fn Controls(choice: RwSignal<Choice>, today: NaiveDate) -> impl IntoView {
             </Show>
             <Show when=move || period.get() == Period::Custom>
                 <div class="custom-days">
-                    <div class="field">
-                        <label for="statistics-from">{tr(|t| t.from_day)}</label>
-                        <input
-                            id="statistics-from"
-                            type="date"
-                            prop:value=move || choice.get().from.to_string()
-                            on:change=move |ev| set_day(ev, false)
-                            aria-invalid=move || custom_error().is_some().to_string()
-                            aria-describedby="statistics-days-error"
-                        />
-                    </div>
-                    <div class="field">
-                        <label for="statistics-to">{tr(|t| t.to_day)}</label>
-                        <input
-                            id="statistics-to"
-                            type="date"
-                            prop:value=move || choice.get().to.to_string()
-                            on:change=move |ev| set_day(ev, true)
-                            aria-invalid=move || custom_error().is_some().to_string()
-                            aria-describedby="statistics-days-error"
-                        />
-                    </div>
+                    {[("statistics-from", (|t| t.from_day) as Text, false), ("statistics-to", |t| t.to_day, true)]
+                        .into_iter()
+                        .map(|(id, label, last)| {
+                            view! {
+                                <div class="field">
+                                    <label for=id>{tr(label)}</label>
+                                    <input
+                                        id=id
+                                        type="date"
+                                        prop:value=move || choice.with(|c| if last { c.to } else { c.from }).to_string()
+                                        on:change=move |ev| set_day(ev, last)
+                                        aria-invalid=move || custom_error().is_some().to_string()
+                                        aria-describedby="statistics-days-error"
+                                    />
+                                </div>
+                            }
+                        })
+                        .collect_view()}
                     <p id="statistics-days-error" class="field-error" role="alert">{custom_error}</p>
                 </div>
             </Show>
@@ -557,24 +553,20 @@ fn chart_of(statistics: &Statistics, metric: Metric, global: bool, i18n: I18n) -
         vec![(name, statistics.buckets.iter().map(|b| round(metric.value(&b.totals))).collect())]
     };
     let stacked = series.len() > 1;
-    let chart = BarChart {
-        color: COLOURS.iter().map(|c| (*c).into()).collect(),
-        animation_duration: Some(300.0),
-        grid: Grid::new().left(72).right(16).top(16).bottom(if stacked { 64 } else { 32 }),
-        tooltip: Tooltip::new()
-            .trigger(Trigger::Axis)
-            .axis_pointer(AxisPointer::new().type_(AxisPointerType::Shadow)),
-        legend: stacked.then(|| Legend::new().bottom(0)),
-        x_axis: Axis::new().type_(AxisType::Category).data(labels),
-        y_axis: Axis::new().type_(AxisType::Value),
-        series: series
-            .into_iter()
-            .map(|(name, values)| {
-                let bar = Bar::new().name(name).data(values);
-                if stacked { bar.stack("chargers") } else { bar }
-            })
-            .collect(),
-    };
+    let bars = series
+        .into_iter()
+        .map(|(name, values)| {
+            let bar = Bar::new().name(name).data(values);
+            if stacked { bar.stack("chargers") } else { bar }
+        })
+        .collect();
+    let mut chart = BarChart::new(labels, bars);
+    chart.color = COLOURS.iter().map(|c| (*c).into()).collect();
+    chart.tooltip = chart.tooltip.axis_pointer(AxisPointer::new().type_(AxisPointerType::Shadow));
+    if stacked {
+        chart.grid = chart.grid.bottom(64);
+        chart.legend = Some(Legend::new().bottom(0));
+    }
     ChartSpec { chart, value: Rc::new(move |v| metric.format(v, language)) }
 }
 
