@@ -77,7 +77,9 @@ fn SessionView(detail: SessionDetail) -> impl IntoView {
         move || hourly_chart(&hourly, i18n)
     };
     let label = Signal::derive(move || {
-        (i18n.t().chart_description)(i18n.t().energy_by_hour, "", &format::kwh(s.energy_wh, i18n.language()))
+        let language = i18n.language();
+        let when = format::date_time(s.started_at, language);
+        (i18n.t().chart_description)(i18n.t().energy_by_hour, &when, &format::kwh(s.energy_wh, language))
     });
     let language = move || i18n.language();
     view! {
