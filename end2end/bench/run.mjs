@@ -167,22 +167,18 @@ async function chargerList(browser) {
 
 /**
  * The statistics page of the demo account (3 chargers, 18 months): from the click on
- * "Statistics" to the first frame ECharts draws (the portal's performance mark), the first
- * time (ECharts downloaded) and then with it cached; and what opening the page downloads.
+ * "Statistics" in the charger list (settled for 1.5 s, as a person would see it first) to the
+ * first frame ECharts draws (the portal's performance mark). Cold: a fresh browser context
+ * each time, so ECharts is downloaded and compiled; warm: ECharts in the cache.
  */
 async function statisticsChart(browser) {
-  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
-  await context.request.post('/api/auth/login', { data: { email: 'demo@charge-portal.local', password: 'demo charge portal' } });
-  const page = await context.newPage();
-  const files = bundleFiles(page);
-  const times = [];
-  let charts = 0;
-  let echartsBefore = true;
-  for (let i = 0; i <= LOADS; i++) {
+  let echartsOnList = false;
+  const clickToChart = async (page, files) => {
     await page.goto(`${base}/`);
     await page.locator('.charger-card').first().waitFor();
-    const loadedBefore = files.map((f) => f.path);
-    times.push(await page.evaluate(() => new Promise((resolve) => {
+    await page.waitForTimeout(1500);
+    echartsOnList ||= files.some((f) => f.path.includes('echarts'));
+    return page.evaluate(() => new Promise((resolve) => {
       const link = [...document.querySelectorAll('.main-nav a')].find((a) => a.getAttribute('href') === '/statistics');
       const start = performance.now();
       new PerformanceObserver((list, observer) => {
@@ -192,21 +188,32 @@ async function statisticsChart(browser) {
         resolve(drawn.startTime - start);
       }).observe({ entryTypes: ['mark'] });
       link.click();
-    })));
+    }));
+  };
+  const cold = [];
+  const warm = [];
+  let charts = 0;
+  for (let i = 0; i < 5; i++) {
+    const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+    await context.request.post('/api/auth/login', { data: { email: 'demo@charge-portal.local', password: 'demo charge portal' } });
+    const page = await context.newPage();
+    const files = bundleFiles(page);
+    cold.push(await clickToChart(page, files));
     if (i === 0) {
       await page.waitForTimeout(300); // the response bodies are read asynchronously
-      echartsBefore = loadedBefore.some((path) => path.includes('echarts'));
-      charts = files.filter((f) => !loadedBefore.includes(f.path)).reduce((sum, f) => sum + f.gzip, 0);
+      charts = files.filter((f) => f.path.includes('echarts')).reduce((sum, f) => sum + f.gzip, 0);
     }
+    if (i === 4) {
+      for (let j = 0; j < LOADS; j++) warm.push(await clickToChart(page, []));
+    }
+    await context.close();
   }
-  await context.close();
-  const [first, ...warm] = times;
+  const stats = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, ${xs.length} runs)`;
   console.log('\nStatistics page, demo account (3 chargers, 18 months, this month by day)');
-  console.log(`  click "Statistics" → first chart drawn, ECharts not yet loaded: ${first.toFixed(0)} ms   target ≤ 300 ms`);
-  console.log(`  click "Statistics" → first chart drawn, ECharts cached:         median ${median(warm).toFixed(0)} ms ` +
-    `(min ${Math.min(...warm).toFixed(0)}, max ${Math.max(...warm).toFixed(0)}, ${warm.length} runs)   target ≤ 300 ms`);
-  console.log(`  downloaded on opening it (ECharts): ${kb(charts)} gzip -9; ` +
-    `loaded by the charger list before: ${echartsBefore ? 'YES (wrong)' : 'no'}`);
+  console.log(`  click "Statistics" → first chart drawn, ECharts not yet loaded: ${stats(cold)}   target ≤ 300 ms`);
+  console.log(`  click "Statistics" → first chart drawn, ECharts cached:         ${stats(warm)}   target ≤ 300 ms`);
+  console.log(`  ECharts, downloaded when the page opens: ${kb(charts)} gzip -9; ` +
+    `requested by the charger list before: ${echartsOnList ? 'YES (wrong)' : 'no'}`);
 }
 
 const child = await startServer();
