@@ -85,7 +85,10 @@ pub fn MainNav() -> impl IntoView {
     view! {
         <nav class="main-nav" aria-label=tr(|t| t.nav_main)>
             <A href="/" exact=true>{tr(|t| t.nav_chargers)}</A>
-            <A href="/statistics">{tr(|t| t.nav_statistics)}</A>
+            // ECharts starts loading with the click, while the page is being made.
+            <span class="nav-item" on:click=|_| spawn_local(async { let _ = crate::charts::echarts::load().await; })>
+                <A href="/statistics">{tr(|t| t.nav_statistics)}</A>
+            </span>
             <A href="/history">{tr(|t| t.nav_history)}</A>
         </nav>
     }
