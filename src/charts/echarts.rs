@@ -67,7 +67,10 @@ fn inject_script() -> Promise {
             let _ = resolve.call0(&JsValue::NULL);
             return;
         }
-        let Ok(script) = document.create_element("script") else { return };
+        let Ok(script) = document.create_element("script") else {
+            let _ = reject.call1(&JsValue::NULL, &"no script element".into());
+            return;
+        };
         let _ = script.set_attribute("src", SCRIPT);
         let failed = Closure::once_into_js(move || {
             let _ = reject.call1(&JsValue::NULL, &format!("could not load {SCRIPT}").into());

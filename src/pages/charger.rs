@@ -485,7 +485,8 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
         move || {
             plugged.track();
             let id = id.clone();
-            let (from, to) = Period::Month.days(today(), today());
+            let today = today();
+            let (from, to) = Period::Month.days(today, today);
             async move { api::statistics(from, to, BucketSize::Month, Some(&id)).await.ok().map(|s| s.totals) }
         }
     });

@@ -71,11 +71,7 @@ fn SessionView(detail: SessionDetail) -> impl IntoView {
         Some(tariff) => kind_name(kind_of(tariff), i18n).to_owned(),
         None => i18n.t().no_tariff_set.to_owned(),
     };
-    let hourly = Rc::new(hourly);
-    let spec = {
-        let hourly = hourly.clone();
-        move || hourly_chart(&hourly, i18n)
-    };
+    let spec = move || hourly_chart(&hourly, i18n);
     let label = Signal::derive(move || {
         let language = i18n.language();
         let when = format::date_time(s.started_at, language);

@@ -115,13 +115,14 @@ impl Choice {
     }
 
     fn query(&self) -> String {
-        let place = match self.period {
-            Period::Custom => format!("from={}&to={}", self.from, self.to),
-            Period::All => String::new(),
-            _ => format!("day={}", self.anchor),
-        };
-        format!("period={}&{place}&by={}&show={}", self.period.tag(), self.bucket.tag(), self.metric.tag())
-            .replace("&&", "&")
+        let mut parts = vec![format!("period={}", self.period.tag())];
+        match self.period {
+            Period::Custom => parts.extend([format!("from={}", self.from), format!("to={}", self.to)]),
+            Period::All => {}
+            _ => parts.push(format!("day={}", self.anchor)),
+        }
+        parts.extend([format!("by={}", self.bucket.tag()), format!("show={}", self.metric.tag())]);
+        parts.join("&")
     }
 
     fn days(&self, today: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -207,22 +208,24 @@ fn StatisticsView(charger: Option<ChargerId>) -> impl IntoView {
 
     let request = Memo::new(move |_| {
         let c = choice.get();
-        c.valid().then(|| (c.days(today), c.bucket))
+        c.valid().then(|| (c.days(today), c.bucket, c.period))
     });
     let global = charger.is_none();
     let statistics = LocalResource::new(move || {
         let charger = charger.clone();
         let request = request.get();
         async move {
-            let ((from, to), bucket) = request?;
-            Some(api::statistics(from, to, bucket, charger.as_ref()).await)
+            let ((from, to), bucket, period) = request?;
+            Some(
+                api::statistics(from, to, bucket, charger.as_ref()).await.map(|found| trimmed(found, period)),
+            )
         }
     });
     // The latest figures, kept while the next ones load (so the chart changes in place).
     let shown = RwSignal::new(None::<Arc<Statistics>>);
     Effect::new(move |_| {
         if let Some(Some(Ok(found))) = statistics.get() {
-            shown.set(Some(Arc::new(trimmed(found, choice.get_untracked().period))));
+            shown.set(Some(Arc::new(found)));
         }
     });
     let error = move || match statistics.get() {
