@@ -1,6 +1,7 @@
-use super::Texts;
+use super::{AppTexts, Language, Texts};
 
 pub const EN: Texts = Texts {
+    of: Language::En,
     app_name: "Charge Portal",
     loading: "Loading…",
     save: "Save",
@@ -73,6 +74,53 @@ pub const EN: Texts = Texts {
     reset_no_token: "This page needs the link from the password reset email.",
     request_new_link: "Ask for a new link",
 
+    not_found_title: "Page not found",
+    not_found_body: "There is nothing at this address.",
+    go_home: "Go to the start page",
+
+    problem_required: "This field is required.",
+    problem_invalid_email: "Enter a valid email address, like name@example.com.",
+    problem_too_short: |min| format!("Use at least {min} characters."),
+    problem_too_long: |max| format!("Use at most {max} characters."),
+    problem_out_of_range: |min, max| format!("Enter a number from {min} to {max}."),
+    problem_email_taken: "This email address is already registered. Log in, or recover your password.",
+    problem_wrong_password: "The password is not correct.",
+    problem_mismatch: "The passwords do not match.",
+    problem_same_as_current: "Use a password different from the current one.",
+    problem_invalid_charger_id: "The ID has 10 letters and digits, as on the label under S/N.",
+    problem_unknown_charger: "No charger with this ID. Check it against the label on the side of the charger.",
+    problem_charger_taken: "This charger is already registered. Ask its owner to share it with you.",
+    problem_already_yours: "This charger is already in your list.",
+    problem_min_above_max: "The minimum cannot be above the maximum.",
+    problem_not_a_permutation: "Use each phase 1, 2 and 3 once.",
+    problem_invalid_web_socket_url: "Enter a ws:// or wss:// address, like wss://csms.example.com/ocpp.",
+    problem_invalid_card_code: "Enter the card code: 4 to 20 hexadecimal digits (0-9, A-F).",
+    problem_duplicate_card: "This card is already registered on this charger.",
+    problem_already_shared: "This charger is already shared with this address.",
+    problem_own_charger: "This is your own address: you own this charger.",
+    problem_uncovered: |ranges| format!("Not covered: {ranges}. The ranges must cover all 24 hours."),
+    problem_overlapping: |ranges| format!("Covered more than once: {ranges}. The ranges must not overlap."),
+    problem_too_many_timers: "A charger has at most 2 timers.",
+
+    error_network: "Cannot reach the server. Check your connection and try again.",
+    error_unexpected: "The server sent an unexpected answer. Try again.",
+    error_invalid_credentials: "Email or password is incorrect.",
+    error_email_not_confirmed: "Confirm your email address before logging in: follow the link we emailed you.",
+    error_unauthenticated: "Your session has ended. Log in again.",
+    error_invalid_token: "This link does not work: it was already used or has expired.",
+    error_too_many_requests: |secs| {
+        let minutes = secs.div_ceil(60);
+        if minutes <= 1 {
+            "Too many attempts. Try again in a minute.".to_owned()
+        } else {
+            format!("Too many attempts. Try again in {minutes} minutes.")
+        }
+    },
+    error_validation: "Check the highlighted fields.",
+    error_internal: "Something went wrong on our side. Try again in a moment.",
+};
+
+pub const EN_APP: AppTexts = AppTexts {
     profile_title: "Your profile",
     profile_details: "Personal details",
     profile_vehicle: "Electric vehicle",
@@ -405,49 +453,4 @@ pub const EN: Texts = Texts {
     slot_kw: |profile, n| format!("{profile}: slot {n} most power (kW)"),
     remove_slot: |profile, n| format!("{profile}: remove slot {n}"),
     add_slot: |_| "Add slot".to_owned(),
-
-    not_found_title: "Page not found",
-    not_found_body: "There is nothing at this address.",
-    go_home: "Go to the start page",
-
-    problem_required: "This field is required.",
-    problem_invalid_email: "Enter a valid email address, like name@example.com.",
-    problem_too_short: |min| format!("Use at least {min} characters."),
-    problem_too_long: |max| format!("Use at most {max} characters."),
-    problem_out_of_range: |min, max| format!("Enter a number from {min} to {max}."),
-    problem_email_taken: "This email address is already registered. Log in, or recover your password.",
-    problem_wrong_password: "The password is not correct.",
-    problem_mismatch: "The passwords do not match.",
-    problem_same_as_current: "Use a password different from the current one.",
-    problem_invalid_charger_id: "The ID has 10 letters and digits, as on the label under S/N.",
-    problem_unknown_charger: "No charger with this ID. Check it against the label on the side of the charger.",
-    problem_charger_taken: "This charger is already registered. Ask its owner to share it with you.",
-    problem_already_yours: "This charger is already in your list.",
-    problem_min_above_max: "The minimum cannot be above the maximum.",
-    problem_not_a_permutation: "Use each phase 1, 2 and 3 once.",
-    problem_invalid_web_socket_url: "Enter a ws:// or wss:// address, like wss://csms.example.com/ocpp.",
-    problem_invalid_card_code: "Enter the card code: 4 to 20 hexadecimal digits (0-9, A-F).",
-    problem_duplicate_card: "This card is already registered on this charger.",
-    problem_already_shared: "This charger is already shared with this address.",
-    problem_own_charger: "This is your own address: you own this charger.",
-    problem_uncovered: |ranges| format!("Not covered: {ranges}. The ranges must cover all 24 hours."),
-    problem_overlapping: |ranges| format!("Covered more than once: {ranges}. The ranges must not overlap."),
-    problem_too_many_timers: "A charger has at most 2 timers.",
-
-    error_network: "Cannot reach the server. Check your connection and try again.",
-    error_unexpected: "The server sent an unexpected answer. Try again.",
-    error_invalid_credentials: "Email or password is incorrect.",
-    error_email_not_confirmed: "Confirm your email address before logging in: follow the link we emailed you.",
-    error_unauthenticated: "Your session has ended. Log in again.",
-    error_invalid_token: "This link does not work: it was already used or has expired.",
-    error_too_many_requests: |secs| {
-        let minutes = secs.div_ceil(60);
-        if minutes <= 1 {
-            "Too many attempts. Try again in a minute.".to_owned()
-        } else {
-            format!("Too many attempts. Try again in {minutes} minutes.")
-        }
-    },
-    error_validation: "Check the highlighted fields.",
-    error_internal: "Something went wrong on our side. Try again in a moment.",
 };

@@ -1,6 +1,7 @@
-use super::Texts;
+use super::{AppTexts, Language, Texts};
 
 pub const ES: Texts = Texts {
+    of: Language::Es,
     app_name: "Charge Portal",
     loading: "Cargando…",
     save: "Guardar",
@@ -75,6 +76,55 @@ pub const ES: Texts = Texts {
     reset_no_token: "Esta página necesita el enlace del correo para restablecer la contraseña.",
     request_new_link: "Pedir un enlace nuevo",
 
+    not_found_title: "Página no encontrada",
+    not_found_body: "No hay nada en esta dirección.",
+    go_home: "Ir a la página de inicio",
+
+    problem_required: "Este campo es obligatorio.",
+    problem_invalid_email: "Escribe un correo electrónico válido, como nombre@ejemplo.com.",
+    problem_too_short: |min| format!("Usa al menos {min} caracteres."),
+    problem_too_long: |max| format!("Usa como máximo {max} caracteres."),
+    problem_out_of_range: |min, max| format!("Escribe un número entre {min} y {max}."),
+    problem_email_taken: "Este correo electrónico ya está registrado. Inicia sesión o recupera tu contraseña.",
+    problem_wrong_password: "La contraseña no es correcta.",
+    problem_mismatch: "Las contraseñas no coinciden.",
+    problem_same_as_current: "Usa una contraseña distinta de la actual.",
+    problem_invalid_charger_id: "El ID tiene 10 letras y cifras, como en la etiqueta bajo S/N.",
+    problem_unknown_charger: "No hay ningún cargador con este ID. Compruébalo con la etiqueta del lateral del cargador.",
+    problem_charger_taken: "Este cargador ya está registrado. Pide a su propietario que lo comparta contigo.",
+    problem_already_yours: "Este cargador ya está en tu lista.",
+    problem_min_above_max: "El mínimo no puede ser mayor que el máximo.",
+    problem_not_a_permutation: "Usa cada fase 1, 2 y 3 una vez.",
+    problem_invalid_web_socket_url: "Escribe una dirección ws:// o wss://, como wss://csms.ejemplo.com/ocpp.",
+    problem_invalid_card_code: "Escribe el código de la tarjeta: de 4 a 20 cifras hexadecimales (0-9, A-F).",
+    problem_duplicate_card: "Esta tarjeta ya está registrada en este cargador.",
+    problem_already_shared: "Este cargador ya está compartido con esta dirección.",
+    problem_own_charger: "Es tu propia dirección: este cargador es tuyo.",
+    problem_uncovered: |ranges| format!("Sin cubrir: {ranges}. Los tramos deben cubrir las 24 horas."),
+    problem_overlapping: |ranges| {
+        format!("Cubierto más de una vez: {ranges}. Los tramos no deben solaparse.")
+    },
+    problem_too_many_timers: "Un cargador tiene como máximo 2 temporizadores.",
+
+    error_network: "No se puede conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
+    error_unexpected: "El servidor ha enviado una respuesta inesperada. Inténtalo de nuevo.",
+    error_invalid_credentials: "El correo electrónico o la contraseña no son correctos.",
+    error_email_not_confirmed: "Confirma tu correo electrónico antes de iniciar sesión: sigue el enlace que te hemos enviado.",
+    error_unauthenticated: "Tu sesión ha terminado. Vuelve a iniciar sesión.",
+    error_invalid_token: "Este enlace no funciona: ya se usó o ha caducado.",
+    error_too_many_requests: |secs| {
+        let minutes = secs.div_ceil(60);
+        if minutes <= 1 {
+            "Demasiados intentos. Inténtalo de nuevo dentro de un minuto.".to_owned()
+        } else {
+            format!("Demasiados intentos. Inténtalo de nuevo dentro de {minutes} minutos.")
+        }
+    },
+    error_validation: "Revisa los campos marcados.",
+    error_internal: "Algo ha fallado en nuestro lado. Inténtalo de nuevo en un momento.",
+};
+
+pub const ES_APP: AppTexts = AppTexts {
     profile_title: "Tu perfil",
     profile_details: "Datos personales",
     profile_vehicle: "Vehículo eléctrico",
@@ -413,51 +463,4 @@ pub const ES: Texts = Texts {
     slot_kw: |profile, n| format!("{profile}: tramo {n} potencia máxima (kW)"),
     remove_slot: |profile, n| format!("{profile}: quitar el tramo {n}"),
     add_slot: |_| "Añadir tramo".to_owned(),
-
-    not_found_title: "Página no encontrada",
-    not_found_body: "No hay nada en esta dirección.",
-    go_home: "Ir a la página de inicio",
-
-    problem_required: "Este campo es obligatorio.",
-    problem_invalid_email: "Escribe un correo electrónico válido, como nombre@ejemplo.com.",
-    problem_too_short: |min| format!("Usa al menos {min} caracteres."),
-    problem_too_long: |max| format!("Usa como máximo {max} caracteres."),
-    problem_out_of_range: |min, max| format!("Escribe un número entre {min} y {max}."),
-    problem_email_taken: "Este correo electrónico ya está registrado. Inicia sesión o recupera tu contraseña.",
-    problem_wrong_password: "La contraseña no es correcta.",
-    problem_mismatch: "Las contraseñas no coinciden.",
-    problem_same_as_current: "Usa una contraseña distinta de la actual.",
-    problem_invalid_charger_id: "El ID tiene 10 letras y cifras, como en la etiqueta bajo S/N.",
-    problem_unknown_charger: "No hay ningún cargador con este ID. Compruébalo con la etiqueta del lateral del cargador.",
-    problem_charger_taken: "Este cargador ya está registrado. Pide a su propietario que lo comparta contigo.",
-    problem_already_yours: "Este cargador ya está en tu lista.",
-    problem_min_above_max: "El mínimo no puede ser mayor que el máximo.",
-    problem_not_a_permutation: "Usa cada fase 1, 2 y 3 una vez.",
-    problem_invalid_web_socket_url: "Escribe una dirección ws:// o wss://, como wss://csms.ejemplo.com/ocpp.",
-    problem_invalid_card_code: "Escribe el código de la tarjeta: de 4 a 20 cifras hexadecimales (0-9, A-F).",
-    problem_duplicate_card: "Esta tarjeta ya está registrada en este cargador.",
-    problem_already_shared: "Este cargador ya está compartido con esta dirección.",
-    problem_own_charger: "Es tu propia dirección: este cargador es tuyo.",
-    problem_uncovered: |ranges| format!("Sin cubrir: {ranges}. Los tramos deben cubrir las 24 horas."),
-    problem_overlapping: |ranges| {
-        format!("Cubierto más de una vez: {ranges}. Los tramos no deben solaparse.")
-    },
-    problem_too_many_timers: "Un cargador tiene como máximo 2 temporizadores.",
-
-    error_network: "No se puede conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
-    error_unexpected: "El servidor ha enviado una respuesta inesperada. Inténtalo de nuevo.",
-    error_invalid_credentials: "El correo electrónico o la contraseña no son correctos.",
-    error_email_not_confirmed: "Confirma tu correo electrónico antes de iniciar sesión: sigue el enlace que te hemos enviado.",
-    error_unauthenticated: "Tu sesión ha terminado. Vuelve a iniciar sesión.",
-    error_invalid_token: "Este enlace no funciona: ya se usó o ha caducado.",
-    error_too_many_requests: |secs| {
-        let minutes = secs.div_ceil(60);
-        if minutes <= 1 {
-            "Demasiados intentos. Inténtalo de nuevo dentro de un minuto.".to_owned()
-        } else {
-            format!("Demasiados intentos. Inténtalo de nuevo dentro de {minutes} minutos.")
-        }
-    },
-    error_validation: "Revisa los campos marcados.",
-    error_internal: "Algo ha fallado en nuestro lado. Inténtalo de nuevo en un momento.",
 };

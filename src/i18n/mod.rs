@@ -113,6 +113,22 @@ pub fn texts(language: Language) -> &'static Texts {
     }
 }
 
+/// The logged-in pages' texts are a separate value that only the app bundle reaches,
+/// through this: the public bundle never dereferences, so the linker leaves them out
+/// (over 10 KB gzip of strings and formatting code the login page does not load).
+impl std::ops::Deref for Texts {
+    type Target = AppTexts;
+
+    // One shared function rather than a `match` inlined at each of the app's text lookups.
+    #[inline(never)]
+    fn deref(&self) -> &AppTexts {
+        match self.of {
+            Language::En => &en::EN_APP,
+            Language::Es => &es::ES_APP,
+        }
+    }
+}
+
 /// Picks one text of the current language: `|t| t.save`.
 pub type Text = fn(&'static Texts) -> &'static str;
 
@@ -154,8 +170,12 @@ fn set_document_language(language: Language) {
     }
 }
 
-/// Every text of the portal in one language.
+/// The texts of the logged-out pages and of what every page shares (header, field
+/// problems, errors), in one language. The logged-in pages' texts are reached through
+/// it as well (`t.profile_title`): it dereferences to that language's [`AppTexts`].
 pub struct Texts {
+    /// The language these texts are in; picks the [`AppTexts`].
+    pub of: Language,
     // Shared
     pub app_name: &'static str,
     pub loading: &'static str,
@@ -230,6 +250,51 @@ pub struct Texts {
     pub reset_no_token: &'static str,
     pub request_new_link: &'static str,
 
+    // Not found
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub go_home: &'static str,
+
+    // Field problems
+    pub problem_required: &'static str,
+    pub problem_invalid_email: &'static str,
+    pub problem_too_short: fn(u32) -> String,
+    pub problem_too_long: fn(u32) -> String,
+    pub problem_out_of_range: fn(&str, &str) -> String,
+    pub problem_email_taken: &'static str,
+    pub problem_wrong_password: &'static str,
+    pub problem_mismatch: &'static str,
+    pub problem_same_as_current: &'static str,
+    pub problem_invalid_charger_id: &'static str,
+    pub problem_unknown_charger: &'static str,
+    pub problem_charger_taken: &'static str,
+    pub problem_already_yours: &'static str,
+    pub problem_min_above_max: &'static str,
+    pub problem_not_a_permutation: &'static str,
+    pub problem_invalid_web_socket_url: &'static str,
+    pub problem_invalid_card_code: &'static str,
+    pub problem_duplicate_card: &'static str,
+    pub problem_already_shared: &'static str,
+    pub problem_own_charger: &'static str,
+    pub problem_uncovered: fn(&str) -> String,
+    pub problem_overlapping: fn(&str) -> String,
+    pub problem_too_many_timers: &'static str,
+
+    // Errors
+    pub error_network: &'static str,
+    pub error_unexpected: &'static str,
+    pub error_invalid_credentials: &'static str,
+    pub error_email_not_confirmed: &'static str,
+    pub error_unauthenticated: &'static str,
+    pub error_invalid_token: &'static str,
+    pub error_too_many_requests: fn(u64) -> String,
+    pub error_validation: &'static str,
+    pub error_internal: &'static str,
+}
+
+/// The texts of the logged-in pages, in one language: reached through [`Texts`] (it
+/// dereferences to them), kept apart so that the public bundle leaves them out.
+pub struct AppTexts {
     // Profile
     pub profile_title: &'static str,
     pub profile_details: &'static str,
@@ -554,45 +619,4 @@ pub struct Texts {
     pub slot_kw: fn(&str, usize) -> String,
     pub remove_slot: fn(&str, usize) -> String,
     pub add_slot: fn(&str) -> String,
-
-    // Not found
-    pub not_found_title: &'static str,
-    pub not_found_body: &'static str,
-    pub go_home: &'static str,
-
-    // Field problems
-    pub problem_required: &'static str,
-    pub problem_invalid_email: &'static str,
-    pub problem_too_short: fn(u32) -> String,
-    pub problem_too_long: fn(u32) -> String,
-    pub problem_out_of_range: fn(&str, &str) -> String,
-    pub problem_email_taken: &'static str,
-    pub problem_wrong_password: &'static str,
-    pub problem_mismatch: &'static str,
-    pub problem_same_as_current: &'static str,
-    pub problem_invalid_charger_id: &'static str,
-    pub problem_unknown_charger: &'static str,
-    pub problem_charger_taken: &'static str,
-    pub problem_already_yours: &'static str,
-    pub problem_min_above_max: &'static str,
-    pub problem_not_a_permutation: &'static str,
-    pub problem_invalid_web_socket_url: &'static str,
-    pub problem_invalid_card_code: &'static str,
-    pub problem_duplicate_card: &'static str,
-    pub problem_already_shared: &'static str,
-    pub problem_own_charger: &'static str,
-    pub problem_uncovered: fn(&str) -> String,
-    pub problem_overlapping: fn(&str) -> String,
-    pub problem_too_many_timers: &'static str,
-
-    // Errors
-    pub error_network: &'static str,
-    pub error_unexpected: &'static str,
-    pub error_invalid_credentials: &'static str,
-    pub error_email_not_confirmed: &'static str,
-    pub error_unauthenticated: &'static str,
-    pub error_invalid_token: &'static str,
-    pub error_too_many_requests: fn(u64) -> String,
-    pub error_validation: &'static str,
-    pub error_internal: &'static str,
 }
