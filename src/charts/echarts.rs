@@ -44,10 +44,20 @@ thread_local! {
     static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
 }
 
+/// Starts loading ECharts now, if it is not loading or loaded yet. Synchronous, so that a
+/// click handler starts the download before the router builds the next page.
+pub fn start_loading() {
+    let _started = loading();
+}
+
+/// The script's loading, started on the first call.
+fn loading() -> Promise {
+    LOADING.with(|loading| loading.borrow_mut().get_or_insert_with(inject_script).clone())
+}
+
 /// Loads ECharts once (later calls wait for the same load).
 pub async fn load() -> Result<(), String> {
-    let promise = LOADING.with(|loading| loading.borrow_mut().get_or_insert_with(inject_script).clone());
-    match JsFuture::from(promise).await {
+    match JsFuture::from(loading()).await {
         Ok(_) => Ok(()),
         Err(error) => {
             LOADING.with(|loading| loading.borrow_mut().take());

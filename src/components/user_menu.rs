@@ -85,8 +85,8 @@ pub fn MainNav() -> impl IntoView {
     view! {
         <nav class="main-nav" aria-label=tr(|t| t.nav_main)>
             <A href="/" exact=true>{tr(|t| t.nav_chargers)}</A>
-            // ECharts starts loading with the click, while the page is being made.
-            <span class="nav-item" on:click=|_| spawn_local(async { let _ = crate::charts::echarts::load().await; })>
+            // ECharts starts loading with the click, before the page is made.
+            <span class="nav-item" on:click=|_| { crate::charts::echarts::start_loading(); }>
                 <A href="/statistics">{tr(|t| t.nav_statistics)}</A>
             </span>
             <A href="/history">{tr(|t| t.nav_history)}</A>

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
+use crate::charts::echarts;
 use crate::charts::power::{PowerChart, WINDOW_SECS};
 use crate::clock::{now_ms, today};
 use crate::components::charger_status::StatusBadge;
@@ -147,7 +148,9 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
                     <LiveIndicator live />
                     <a class="button secondary" href=schedule_href>{tr(|t| t.schedule)}</a>
                     <a class="button secondary" href=tariff_href>{tr(|t| t.tariff)}</a>
-                    <a class="button secondary" href=statistics_href>{tr(|t| t.nav_statistics)}</a>
+                    <a class="button secondary" href=statistics_href on:click=|_| { echarts::start_loading(); }>
+                        {tr(|t| t.nav_statistics)}
+                    </a>
                     <a class="button secondary" href=settings_href>{tr(|t| t.settings)}</a>
                 </div>
             </header>
@@ -504,7 +507,9 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
         <section class="card" aria-labelledby="charges-title">
             <div class="card-heading">
                 <h2 id="charges-title">{tr(|t| t.recent_charges)}</h2>
-                <a href=format!("/chargers/{id}/statistics")>{tr(|t| t.all_statistics)}</a>
+                <a href=format!("/chargers/{id}/statistics") on:click=|_| { echarts::start_loading(); }>
+                    {tr(|t| t.all_statistics)}
+                </a>
             </div>
             <p class="muted">{this_month}</p>
             <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>

@@ -189,9 +189,7 @@ fn StatisticsView(charger: Option<ChargerId>) -> impl IntoView {
     let today = today();
     let choice = RwSignal::new(Choice::from_url(today));
     // ECharts loads while the figures are fetched.
-    leptos::task::spawn_local(async {
-        let _ = echarts::load().await;
-    });
+    echarts::start_loading();
 
     // The choices go to the URL (replacing the entry: choosing is not navigating).
     let navigate = use_navigate();
