@@ -177,7 +177,8 @@ pub async fn outbox(
     State(state): State<AppState>,
     Query(query): Query<OutboxQuery>,
 ) -> ApiResult<ApiJson<Vec<OutboxMail>>> {
-    let to = query.to.map(|to| to.trim().to_lowercase());
+    // Addresses are stored with ASCII letters folded (`Email::parse`); look up the same way.
+    let to = query.to.map(|to| to.trim().to_ascii_lowercase());
     let mails = state
         .db
         .run(move |conn| {
