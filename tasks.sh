@@ -5,7 +5,8 @@
 #   ./tasks.sh serve   build the portal (release) and run it with the mock server
 #   ./tasks.sh test    fmt, clippy, Rust tests, then Playwright against the release build
 #   ./tasks.sh dev     mock server + `trunk serve` with live reload (development loop)
-#   ./tasks.sh bench   print the performance figures (bundle sizes, first render, …)
+#   ./tasks.sh bench   print the performance figures (bundle sizes, first render, …);
+#                      `./tasks.sh bench login statistics` runs only those browser sections
 #   ./tasks.sh setup   only install the tools
 set -euo pipefail
 
@@ -112,10 +113,13 @@ bench() {
   setup
   build_portal
   cargo build --release -p charge-mock-server
-  (cd end2end && E2E_SERVER="$SERVER_RELEASE" DIST="$ROOT/dist" node bench/run.mjs)
-  cargo bench -p charge-mock-server --bench api_load
-  cargo bench -p charge-model --bench pricing
-  cargo bench -p charge-mock-server --bench statistics
+  (cd end2end && E2E_SERVER="$SERVER_RELEASE" DIST="$ROOT/dist" node bench/run.mjs "$@")
+  # Named sections are browser figures only; the Rust benchmarks run with the whole bench.
+  if [ "$#" -eq 0 ]; then
+    cargo bench -p charge-mock-server --bench api_load
+    cargo bench -p charge-model --bench pricing
+    cargo bench -p charge-mock-server --bench statistics
+  fi
 }
 
 case "${1:-}" in
@@ -123,7 +127,7 @@ case "${1:-}" in
   serve) shift; serve "$@" ;;
   dev) dev ;;
   test) test_all ;;
-  bench) bench ;;
+  bench) shift; bench "$@" ;;
   *)
     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2

@@ -12,6 +12,9 @@ const dist = process.env.DIST;
 const port = Number(process.env.BENCH_PORT ?? 8282);
 const base = `http://127.0.0.1:${port}`;
 const LOADS = 7;
+// Sections to run (`node bench/run.mjs statistics`); all of them when none is named.
+const SECTIONS = process.argv.slice(2);
+const runs = (section) => SECTIONS.length === 0 || SECTIONS.includes(section);
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
@@ -51,21 +54,42 @@ async function loginPageWeight(browser) {
   return files;
 }
 
-/** Time from navigation start to the login form on screen, over fresh browser contexts. */
+/**
+ * Time from navigation start to the login form on screen, over fresh browser contexts, as
+ * the browser reports it: first-contentful-paint (nothing is painted before the form, the
+ * page is empty until the wasm mounts it). A MutationObserver installed before any script
+ * checks that the form was there at that paint and notes the frame it was rendered in.
+ * Playwright stays out of the page until it has settled: polling for the element (as this
+ * bench first did) adds its own detection delay, and its injected script competes with the
+ * page's first frame.
+ */
 async function firstRender(browser, url, ready) {
-  const times = [];
+  const paints = [];
+  const frames = [];
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext();
+    await context.addInitScript((selector) => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector(selector)) return;
+        observer.disconnect();
+        requestAnimationFrame(() => { window.__formFrame = performance.now(); });
+      }).observe(document, { childList: true, subtree: true });
+    }, ready);
     const page = await context.newPage();
     await page.goto(url);
-    await page.locator(ready).first().waitFor();
-    times.push(await page.evaluate((selector) => new Promise((resolve) => {
-      // The first frame painted with the element present.
-      requestAnimationFrame(() => resolve(document.querySelector(selector) ? performance.now() : NaN));
-    }), ready));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await page.waitForFunction(() => window.__formFrame !== undefined
+      && performance.getEntriesByName('first-contentful-paint').length > 0);
+    const { paint, frame } = await page.evaluate(() => ({
+      paint: performance.getEntriesByName('first-contentful-paint')[0].startTime,
+      frame: window.__formFrame,
+    }));
+    if (frame > paint) throw new Error(`the first paint (${paint} ms) came before the form (${frame} ms)`);
+    paints.push(paint);
+    frames.push(frame);
     await context.close();
   }
-  return times;
+  return { paints, frames };
 }
 
 /** A confirmed, logged-in user in a fresh browser context, owning `count` chargers. */
@@ -219,22 +243,25 @@ async function statisticsChart(browser) {
 const child = await startServer();
 try {
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
-  const files = await loginPageWeight(browser);
-  console.log('\nLogin page: what it downloads (gzip -9)');
-  for (const f of files.sort((a, b) => b.gzip - a.gzip)) {
-    console.log(`  ${f.path.padEnd(48)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzip).padStart(10)} gzip -9 ${kb(f.sent).padStart(10)} sent (${f.encoding})`);
-  }
-  const assets = files.filter((f) => /\.(wasm|js|css)$/.test(f.path));
-  const total = (list) => list.reduce((sum, f) => sum + f.gzip, 0);
-  const sent = (list) => list.reduce((sum, f) => sum + f.sent, 0);
-  console.log(`  wasm + js + css: ${kb(total(assets))} gzip -9, ${kb(sent(assets))} as sent   ` +
-    `(everything: ${kb(total(files))} gzip -9)   target ≤ 120 KB gzip`);
+  if (runs('login')) {
+    const files = await loginPageWeight(browser);
+    console.log('\nLogin page: what it downloads (gzip -9)');
+    for (const f of files.sort((a, b) => b.gzip - a.gzip)) {
+      console.log(`  ${f.path.padEnd(48)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzip).padStart(10)} gzip -9 ${kb(f.sent).padStart(10)} sent (${f.encoding})`);
+    }
+    const assets = files.filter((f) => /\.(wasm|js|css)$/.test(f.path));
+    const total = (list) => list.reduce((sum, f) => sum + f.gzip, 0);
+    const sent = (list) => list.reduce((sum, f) => sum + f.sent, 0);
+    console.log(`  wasm + js + css: ${kb(total(assets))} gzip -9, ${kb(sent(assets))} as sent   ` +
+      `(everything: ${kb(total(files))} gzip -9)   target ≤ 120 KB gzip`);
 
-  const times = await firstRender(browser, `${base}/login`, 'form button[type=submit]');
-  console.log(`\nLogin page first render over ${LOADS} cold loads: median ${median(times).toFixed(0)} ms ` +
-    `(min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)})   target ≤ 250 ms`);
-  await chargerList(browser);
-  await statisticsChart(browser);
+    const { paints, frames } = await firstRender(browser, `${base}/login`, 'form button[type=submit]');
+    const spread = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
+    console.log(`\nLogin page first render (first-contentful-paint) over ${LOADS} cold loads: ${spread(paints)}   target ≤ 250 ms`);
+    console.log(`  the frame that renders the form starts at: ${spread(frames)}`);
+  }
+  if (runs('list')) await chargerList(browser);
+  if (runs('statistics')) await statisticsChart(browser);
   await browser.close();
 } finally {
   child.kill();
