@@ -162,7 +162,7 @@ pub fn HistoryPage() -> impl IntoView {
                                     <button
                                         type="button"
                                         class="button secondary"
-                                        disabled=number <= 1
+                                        disabled={number <= 1}
                                         on:click=move |_| query.update(|q| q.page = q.page.saturating_sub(1).max(1))
                                     >
                                         {tr(|t| t.previous_page)}
@@ -171,7 +171,8 @@ pub fn HistoryPage() -> impl IntoView {
                                     <button
                                         type="button"
                                         class="button secondary"
-                                        disabled=i64::from(number) >= pages
+                                        // Braced: unbraced, the view macro reads `>` of `>=` as the end of the tag.
+                                        disabled={i64::from(number) >= pages}
                                         on:click=move |_| query.update(|q| q.page += 1)
                                     >
                                         {tr(|t| t.next_page)}
