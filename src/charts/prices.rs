@@ -65,19 +65,10 @@ fn draw(
         .light_line_style(WHITE)
         .bold_line_style(GRID)
         .axis_style(GRID)
-        .x_labels(17)
+        // The hours are drawn below, every 6: the mesh's own keys fall every 5.
+        .x_labels(0)
         .y_labels(6)
         .label_style(("sans-serif", 12).into_font().color(&INK))
-        .x_label_formatter(&|h| {
-            let hour = (h.round() as i64).rem_euclid(24);
-            if (h.round() as i64) == 24 {
-                labels[1].clone()
-            } else if hour % 6 == 0 {
-                format!("{hour:02}:00")
-            } else {
-                String::new()
-            }
-        })
         .y_label_formatter(&|euros| format!("{euros:.2} €"))
         .draw()?;
     chart.draw_series(bars.iter().map(|bar| {
@@ -96,10 +87,11 @@ fn draw(
     }))?;
     // Midnight between the two days.
     chart.draw_series(std::iter::once(PathElement::new([(24.0, bottom), (24.0, top)], INK.mix(0.5))))?;
-    // Hours every 6 under the axis, the days' names above.
+    // Hours every 6 under the axis, with their ticks; the days' names above.
     let font = ("sans-serif", 12).into_font().color(&INK);
     for hour in (0..48).step_by(6) {
         let (x, y) = chart.backend_coord(&(f64::from(hour), bottom));
+        root.draw(&PathElement::new([(x, y), (x, y + 5)], GRID))?;
         root.draw_text(&format!("{:02}:00", hour % 24), &font, (x - 14, y + 8))?;
     }
     for (day, label) in labels.iter().enumerate() {
