@@ -120,7 +120,8 @@ impl BarChart {
         BarChart {
             color: vec!["#0b7a5a".into()],
             animation_duration: Some(300.0),
-            grid: Grid::new().left(72).right(16).top(16).bottom(32),
+            // The grid holds the axis labels, however long ("1.200,00 kWh" in Spanish).
+            grid: Grid::new().left(8).right(16).top(16).bottom(8).contain_label(true),
             tooltip: Tooltip::new().trigger(charming::element::Trigger::Axis),
             legend: None,
             x_axis: Axis::new().type_(charming::element::AxisType::Category).data(labels),

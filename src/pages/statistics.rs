@@ -565,7 +565,7 @@ fn chart_of(statistics: &Statistics, metric: Metric, global: bool, i18n: I18n) -
     chart.color = COLOURS.iter().map(|c| (*c).into()).collect();
     chart.tooltip = chart.tooltip.axis_pointer(AxisPointer::new().type_(AxisPointerType::Shadow));
     if stacked {
-        chart.grid = chart.grid.bottom(64);
+        chart.grid = chart.grid.bottom(40);
         chart.legend = Some(Legend::new().bottom(0));
     }
     ChartSpec { chart, value: Rc::new(move |v| metric.format(v, language)) }
