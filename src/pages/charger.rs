@@ -136,7 +136,7 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
             </nav>
             <header class="charger-header">
                 <img class="cover" src=cover alt="" width="240" height="90" />
-                <div>
+                <div class="charger-title">
                     <h1>{summary.name.clone()}</h1>
                     <p class="muted">
                         {summary.model.name()} " · " {tr(|t| t.charger_id)} " " <code>{id.to_string()}</code>
