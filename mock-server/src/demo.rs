@@ -1,6 +1,7 @@
 //! The demo account (`--demo-account true`): a user with two chargers of their own and one
-//! a neighbour shares with them, each with its tariff and 18 months of realistic charges,
-//! so that costs and statistics mean something on first start. Seeding happens once.
+//! a neighbour shares with them, each with its tariff and 18 months of realistic charges
+//! (about half of them started with one of the chargers' cards), so that costs, statistics
+//! and the history's filters mean something on first start. Seeding happens once.
 
 use charge_model::account::Email;
 use charge_model::charger::{ChargerModel, ChargerSettings, Cover};
@@ -81,6 +82,14 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
                 [night_and_day, Tariff::Flat { price: Price(145_000) }, Tariff::Pvpc].iter().enumerate()
             {
                 chargers::save_json(conn, &paired[index].0, JsonColumn::Tariff, tariff)?;
+            }
+            // Cards, so that some charges are credited to one (the history filters by card).
+            for (charger, code, name) in [
+                (0, "A1B2C3D4", "Demo's card"),
+                (0, "5E6F7A8B", "Partner's card"),
+                (1, "C0FFEE01", "Company card"),
+            ] {
+                chargers::save_card(conn, &paired[charger].0, None, code, name)?;
             }
             Ok(paired)
         })
