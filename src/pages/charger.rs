@@ -532,7 +532,7 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
                                         view! {
                                             <tr>
                                                 <td><a href=format!("/history/{}", session.id)>{format::date_time(session.started_at, language)}</a></td>
-                                                <td>{format::duration((session.ended_at - session.started_at).max(0) as u64)}</td>
+                                                <td>{format::hours(session.ended_at - session.started_at)}</td>
                                                 <td class="number">{format::kwh(session.energy_wh, language)}</td>
                                                 <CostCell cost=session.cost />
                                             </tr>

@@ -148,7 +148,7 @@ pub fn HistoryPage() -> impl IntoView {
                                                     <tr>
                                                         <td><a href=format!("/history/{}", s.id)>{format::date_time(s.started_at, language)}</a></td>
                                                         <td>{row.charger_name}</td>
-                                                        <td class="number">{format::duration((s.ended_at - s.started_at).max(0) as u64)}</td>
+                                                        <td class="number">{format::hours(s.ended_at - s.started_at)}</td>
                                                         <td class="number">{format::kwh(s.energy_wh, language)}</td>
                                                         <CostCell cost=s.cost />
                                                         <td><code>{s.rfid.unwrap_or_default()}</code></td>

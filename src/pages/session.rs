@@ -88,7 +88,7 @@ fn SessionView(detail: SessionDetail) -> impl IntoView {
                 <dt>{tr(|t| t.charge_end)}</dt>
                 <dd>{move || format::date_time(s.ended_at, language())}</dd>
                 <dt>{tr(|t| t.figure_time)}</dt>
-                <dd>{format::duration((s.ended_at - s.started_at).max(0) as u64)}</dd>
+                <dd>{format::hours(s.ended_at - s.started_at)}</dd>
                 <dt>{tr(|t| t.charge_energy)}</dt>
                 <dd>{move || format::kwh(s.energy_wh, language())}</dd>
                 <dt>{tr(|t| t.charge_cost)}</dt>
