@@ -2,6 +2,7 @@
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
+use charge_model::account::Email;
 use charge_model::charger::{ChargerId, ChargerModel};
 use rusqlite::params;
 use serde::{Deserialize, Serialize};
@@ -177,8 +178,7 @@ pub async fn outbox(
     State(state): State<AppState>,
     Query(query): Query<OutboxQuery>,
 ) -> ApiResult<ApiJson<Vec<OutboxMail>>> {
-    // Addresses are stored with ASCII letters folded (`Email::parse`); look up the same way.
-    let to = query.to.map(|to| to.trim().to_ascii_lowercase());
+    let to = query.to.as_deref().map(Email::fold);
     let mails = state
         .db
         .run(move |conn| {

@@ -46,7 +46,13 @@ impl Email {
         if local.is_empty() || !domain_ok || !chars_ok {
             return Err(Problem::InvalidEmail);
         }
-        Ok(Email(value.to_ascii_lowercase()))
+        Ok(Email(Email::fold(value)))
+    }
+
+    /// An address as it is stored and compared: trimmed, ASCII letters lower-cased. For
+    /// looking up an address that need not be valid (a valid one goes through [`Email::parse`]).
+    pub fn fold(raw: &str) -> String {
+        raw.trim().to_ascii_lowercase()
     }
 
     pub fn as_str(&self) -> &str {
