@@ -33,9 +33,11 @@ pub struct Config {
     #[arg(long, env = "CP_MAIL_FROM", default_value = "Charge Portal <no-reply@charge-portal.local>")]
     pub mail_from: String,
 
-    /// Serve the development-only endpoints under `/api/dev` (outbox, unpaired chargers).
-    #[arg(long, env = "CP_DEV_ENDPOINTS", default_value_t = true, action = clap::ArgAction::Set)]
-    pub dev_endpoints: bool,
+    /// Serve the development-only endpoints under `/api/dev` (the outbox with every emailed
+    /// link, simulator helpers). By default they are on only when the server listens on a
+    /// loopback address and sends no real email; `true` refuses to start otherwise.
+    #[arg(long, env = "CP_DEV_ENDPOINTS", action = clap::ArgAction::Set)]
+    pub dev_endpoints: Option<bool>,
 
     /// Mark the session cookie `Secure` (set it when the portal is served over HTTPS).
     #[arg(long, env = "CP_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
@@ -100,7 +102,7 @@ impl Config {
             public_url: Some("http://portal.test".to_owned()),
             smtp_url: None,
             mail_from: "Charge Portal <no-reply@charge-portal.local>".to_owned(),
-            dev_endpoints: true,
+            dev_endpoints: None,
             secure_cookies: false,
             session_hours: 24,
             login_max_failures: 5,
@@ -134,7 +136,59 @@ impl Config {
         }
     }
 
+    /// Whether `/api/dev/*` is served: never where it could be reached from another machine
+    /// (it hands out every emailed link) nor beside real email; an explicit `true` that
+    /// cannot be honoured is an error, so that nobody believes they are on when they are not.
+    pub fn dev_endpoints(&self) -> Result<bool, String> {
+        let loopback = self.addr.ip().is_loopback();
+        let smtp = self.smtp_url.is_some();
+        match self.dev_endpoints {
+            Some(false) => Ok(false),
+            None => Ok(loopback && !smtp),
+            Some(true) if !loopback => Err(format!(
+                "--dev-endpoints true needs a loopback --addr (127.0.0.1 or ::1), not {}: the \
+                 development endpoints hand anyone every emailed link, password resets included",
+                self.addr
+            )),
+            Some(true) if smtp => Err("--dev-endpoints true cannot be combined with --smtp-url: \
+                 the development outbox would hold the links of real emails"
+                .to_owned()),
+            Some(true) => Ok(true),
+        }
+    }
+
     pub fn session_ttl(&self) -> Duration {
         Duration::from_secs(self.session_hours * 3600)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    fn config(addr: &str, smtp: bool, flag: Option<bool>) -> Config {
+        let mut config = Config::for_tests("unused.sqlite".into());
+        config.addr = addr.parse().unwrap();
+        config.smtp_url = smtp.then(|| "smtp://127.0.0.1:25".to_owned());
+        config.dev_endpoints = flag;
+        config
+    }
+
+    #[test]
+    fn dev_endpoints_are_on_by_default_only_on_loopback_without_smtp() {
+        assert_eq!(config("127.0.0.1:8080", false, None).dev_endpoints(), Ok(true));
+        assert_eq!(config("[::1]:8080", false, None).dev_endpoints(), Ok(true));
+        assert_eq!(config("0.0.0.0:8080", false, None).dev_endpoints(), Ok(false));
+        assert_eq!(config("192.0.2.7:8080", false, None).dev_endpoints(), Ok(false));
+        assert_eq!(config("127.0.0.1:8080", true, None).dev_endpoints(), Ok(false));
+        assert_eq!(config("127.0.0.1:8080", false, Some(false)).dev_endpoints(), Ok(false));
+    }
+
+    #[test]
+    fn asking_for_dev_endpoints_where_they_would_be_exposed_is_an_error() {
+        assert!(config("0.0.0.0:8080", false, Some(true)).dev_endpoints().is_err());
+        assert!(config("[::]:8080", false, Some(true)).dev_endpoints().is_err());
+        assert!(config("127.0.0.1:8080", true, Some(true)).dev_endpoints().is_err());
+        assert_eq!(config("127.0.0.1:8080", false, Some(true)).dev_endpoints(), Ok(true));
     }
 }

@@ -3,7 +3,9 @@
 //! `GET /api/events` first sends the current status of each charger, then every change
 //! (`event: status`, data: a `StatusEvent`). When the chargers a user can see change
 //! (paired, removed, shared, unshared), the stream applies it at once and sends
-//! `event: access` so that the portal reloads its list.
+//! `event: access` so that the portal reloads its list. The stream ends within a moment of
+//! its session ending (logout, password change or reset, account deleted, expiry) and when
+//! the server stops.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -16,7 +18,7 @@ use futures_util::Stream;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::AppState;
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, session};
 use crate::chargers::store;
 use crate::error::ApiResult;
 use crate::simulator::Push;
@@ -41,7 +43,21 @@ pub async fn events(
         })
         .collect();
     let pending = snapshot.into_iter().rev().collect();
-    let stream = Live { state, user_id: user.id, allowed, receiver, pending };
+    let endings = state.session_endings.subscribe();
+    let stopping = state.stopping.subscribe();
+    let mut recheck = tokio::time::interval(SESSION_RECHECK);
+    recheck.reset();
+    let stream = Live {
+        state,
+        user_id: user.id,
+        session: user.session,
+        allowed,
+        receiver,
+        endings,
+        stopping,
+        recheck,
+        pending,
+    };
     let stream = futures_util::stream::unfold(stream, |mut live| async move {
         let event = live.next().await?;
         Some((Ok(event), live))
@@ -49,12 +65,28 @@ pub async fn events(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
+/// A stream also checks now and then that its session has not expired.
+const SESSION_RECHECK: Duration = Duration::from_secs(60);
+
 struct Live {
     state: AppState,
     user_id: i64,
+    /// The hash of the session the stream was opened with: the stream ends with it.
+    session: Vec<u8>,
     allowed: HashSet<ChargerId>,
     receiver: tokio::sync::broadcast::Receiver<Push>,
+    endings: tokio::sync::broadcast::Receiver<i64>,
+    stopping: tokio::sync::watch::Receiver<bool>,
+    recheck: tokio::time::Interval,
     pending: Vec<Event>,
+}
+
+/// What a stream waits for.
+enum Wake {
+    Push(Result<Push, RecvError>),
+    /// Some session may have ended: check ours.
+    Check,
+    Stop,
 }
 
 impl Live {
@@ -63,7 +95,28 @@ impl Live {
             if let Some(event) = self.pending.pop() {
                 return Some(event);
             }
-            match self.receiver.recv().await {
+            let wake = tokio::select! {
+                biased;
+                _ = self.stopping.wait_for(|stopping| *stopping) => Wake::Stop,
+                ended = self.endings.recv() => match ended {
+                    Ok(user_id) if user_id != self.user_id => continue,
+                    Ok(_) | Err(RecvError::Lagged(_)) => Wake::Check,
+                    Err(RecvError::Closed) => Wake::Stop,
+                },
+                _ = self.recheck.tick() => Wake::Check,
+                push = self.receiver.recv() => Wake::Push(push),
+            };
+            let push = match wake {
+                Wake::Stop => return None,
+                Wake::Check => {
+                    if !self.session_alive().await {
+                        return None;
+                    }
+                    continue;
+                }
+                Wake::Push(push) => push,
+            };
+            match push {
                 Ok(Push::Status { charger_id, json }) if self.allowed.contains(&charger_id) => {
                     return Some(Event::default().event("status").data(&*json));
                 }
@@ -85,6 +138,14 @@ impl Live {
                 Err(RecvError::Closed) => return None,
             }
         }
+    }
+}
+
+impl Live {
+    async fn session_alive(&self) -> bool {
+        let (session, now) = (self.session.clone(), self.state.clock.unix());
+        let user = self.state.db.run(move |conn| session::user_of(conn, &session, now)).await;
+        matches!(user, Ok(Some(id)) if id == self.user_id)
     }
 }
 

@@ -47,13 +47,17 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Clock,
     pub mailer: Arc<mail::Mailer>,
-    pub throttle: Arc<auth::throttle::LoginThrottle>,
     pub simulator: Arc<simulator::Simulator>,
+    /// Sessions that end (logout, password change or reset, account deleted).
+    pub session_endings: auth::session::Endings,
+    /// Becomes `true` when the server starts shutting down: live streams close.
+    pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl AppState {
     /// Opens the database and prepares the services named in `config`.
     pub fn new(config: Config) -> anyhow::Result<AppState> {
+        config.dev_endpoints().map_err(anyhow::Error::msg)?;
         let db = Db::open(&config.database)?;
         let clock = Clock::default();
         let simulator = db.blocking(|conn| {
@@ -61,15 +65,14 @@ impl AppState {
             simulator::Simulator::load(conn, config.simulator(), clock.clone())
         })?;
         let mailer = mail::Mailer::new(&config.mail_from, config.smtp_url.as_deref())?;
-        let throttle =
-            auth::throttle::LoginThrottle::new(config.login_max_failures, config.login_window_secs);
         Ok(AppState {
             db,
             config: Arc::new(config),
             clock,
             mailer: Arc::new(mailer),
-            throttle: Arc::new(throttle),
             simulator: Arc::new(simulator),
+            session_endings: auth::session::Endings::default(),
+            stopping: Arc::new(tokio::sync::watch::channel(false).0),
         })
     }
 
@@ -78,6 +81,23 @@ impl AppState {
         self.simulator.start(self.db.clone());
         tariffs::fetch::start(self.clone());
     }
+}
+
+/// Serves [`app`] on `listener` (with each request's peer address, for rate limits) until
+/// `shutdown` completes; then live streams close and open requests finish.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let stopping = state.stopping.clone();
+    let router = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            stopping.send_replace(true);
+        })
+        .await
 }
 
 /// The whole application: `/api` (documented at `/api/openapi.json`) and the portal's files.
@@ -89,7 +109,7 @@ pub fn app(state: AppState) -> Router {
         .merge(statistics::router())
         .merge(history::router())
         .routes(utoipa_axum::routes!(events::events));
-    if state.config.dev_endpoints {
+    if state.config.dev_endpoints() == Ok(true) {
         api = api.merge(dev::router());
     }
     let (api, spec) = api.split_for_parts();

@@ -12,6 +12,9 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::ApiResult;
 
+/// Emails one address may receive in an hour.
+pub const MAX_PER_RECIPIENT_PER_HOUR: u32 = 5;
+
 /// An email ready to send.
 #[derive(Debug, Clone)]
 pub struct Mail {
@@ -39,19 +42,35 @@ impl Mailer {
     }
 
     /// Stores `mail` in the outbox, logs it, and hands it to SMTP in the background.
+    ///
+    /// At most [`MAX_PER_RECIPIENT_PER_HOUR`] emails go to one address in an hour: the rest are
+    /// dropped (and logged), so that nobody can use the portal to flood someone's mailbox.
     pub async fn send(&self, db: &Db, clock: &Clock, mail: Mail) -> ApiResult<()> {
         let now = clock.unix();
-        let row = mail.clone();
+        let kept = self.kept(&mail);
+        let row = kept.clone();
         let id = db
             .run(move |conn| {
+                let recent: u32 = conn.query_row(
+                    "SELECT COUNT(*) FROM outbox WHERE recipient = ?1 AND created_at > ?2",
+                    params![row.to, now - 3600],
+                    |r| r.get(0),
+                )?;
+                if recent >= MAX_PER_RECIPIENT_PER_HOUR {
+                    return Ok(None);
+                }
                 conn.execute(
                     "INSERT INTO outbox (recipient, subject, body, link, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                     params![row.to, row.subject, row.body, row.link, now],
                 )?;
-                Ok(conn.last_insert_rowid())
+                Ok(Some(conn.last_insert_rowid()))
             })
             .await?;
-        tracing::info!(to = %mail.to, subject = %mail.subject, link = mail.link.as_deref().unwrap_or(""), "email queued");
+        let Some(id) = id else {
+            tracing::warn!(to = %mail.to, subject = %mail.subject, "email dropped: too many to this address this hour");
+            return Ok(());
+        };
+        tracing::info!(to = %kept.to, subject = %kept.subject, link = kept.link.as_deref().unwrap_or(""), "email queued");
 
         let Some(smtp) = self.smtp.clone() else { return Ok(()) };
         let message = lettre::Message::builder()
@@ -81,6 +100,22 @@ impl Mailer {
                 .await;
         });
         Ok(())
+    }
+}
+
+impl Mailer {
+    /// What the outbox and the log keep of `mail`. Without SMTP they are the only delivery,
+    /// so they keep it whole; with SMTP the action link is a secret for the recipient alone
+    /// (its token is stored only hashed), so it is cut out.
+    fn kept(&self, mail: &Mail) -> Mail {
+        match (&self.smtp, &mail.link) {
+            (Some(_), Some(link)) => Mail {
+                body: mail.body.replace(link.as_str(), "[link sent by email, not kept]"),
+                link: None,
+                ..mail.clone()
+            },
+            _ => mail.clone(),
+        }
     }
 }
 
@@ -128,6 +163,33 @@ pub fn password_reset(to: &str, language: Language, link: String) -> Mail {
     Mail { to: to.to_owned(), subject: subject.to_owned(), body, link: Some(link) }
 }
 
+/// The email to the owner of an address someone tried to register again: nothing changed,
+/// and how to get in.
+pub fn already_registered(to: &str, language: Language, base_url: &str) -> Mail {
+    let (login, reset) = (format!("{base_url}/login"), format!("{base_url}/forgot-password"));
+    let (subject, body) = match language {
+        Language::En => (
+            "Your Charge Portal account already exists",
+            format!(
+                "Someone, perhaps you, tried to create a Charge Portal account with this address, \
+                 which already has one. Nothing was changed.\n\n\
+                 Log in here: {login}\nForgot your password? {reset}\n\n\
+                 If it was not you, you can ignore this email."
+            ),
+        ),
+        Language::Es => (
+            "Tu cuenta de Charge Portal ya existe",
+            format!(
+                "Alguien, quizá tú, ha intentado crear una cuenta de Charge Portal con esta dirección, \
+                 que ya tiene una. No se ha cambiado nada.\n\n\
+                 Inicia sesión aquí: {login}\n¿Has olvidado tu contraseña? {reset}\n\n\
+                 Si no has sido tú, puedes ignorar este correo."
+            ),
+        ),
+    };
+    Mail { to: to.to_owned(), subject: subject.to_owned(), body, link: None }
+}
+
 /// The email telling someone a charger was shared with them (or that they are invited).
 pub fn shared(to: &str, language: Language, charger: &str, owner: &str, role: Role, link: String) -> Mail {
     let (subject, body) = match language {
@@ -155,4 +217,35 @@ pub fn shared(to: &str, language: Language, charger: &str, owner: &str, role: Ro
         ),
     };
     Mail { to: to.to_owned(), subject, body, link: Some(link) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reset_mail() -> Mail {
+        password_reset(
+            "ana@example.com",
+            Language::En,
+            "http://portal.test/reset-password?token=SECRET".to_owned(),
+        )
+    }
+
+    #[test]
+    fn without_smtp_the_outbox_keeps_the_link() {
+        let mailer = Mailer::new("Charge Portal <no-reply@x.es>", None).unwrap();
+        let kept = mailer.kept(&reset_mail());
+        assert!(kept.body.contains("token=SECRET"));
+        assert_eq!(kept.link.as_deref(), Some("http://portal.test/reset-password?token=SECRET"));
+    }
+
+    #[test]
+    fn with_smtp_neither_the_outbox_nor_the_log_sees_the_link() {
+        let mailer = Mailer::new("Charge Portal <no-reply@x.es>", Some("smtp://127.0.0.1:25")).unwrap();
+        let kept = mailer.kept(&reset_mail());
+        assert!(!kept.body.contains("SECRET"), "{}", kept.body);
+        assert!(kept.body.contains("[link sent by email, not kept]"));
+        assert_eq!(kept.link, None);
+        assert_eq!(kept.subject, reset_mail().subject);
+    }
 }

@@ -1,5 +1,5 @@
 use anyhow::Context as _;
-use charge_mock_server::{AppState, Config, app};
+use charge_mock_server::{AppState, Config};
 use clap::Parser as _;
 use tracing_subscriber::EnvFilter;
 
@@ -37,12 +37,40 @@ async fn main() -> anyhow::Result<()> {
             charge_mock_server::demo::DEMO_PASSWORD
         );
     }
+    if state.config.dev_endpoints() == Ok(true) {
+        tracing::warn!(
+            "DEVELOPMENT ENDPOINTS ARE ON: /api/dev/* lists every emailed link (password resets \
+             included) and drives the simulator, for anyone who can reach {address}. They are on \
+             only because this address is loopback and no SMTP server is set; `--dev-endpoints \
+             false` turns them off."
+        );
+    }
     state.start_background_tasks();
     println!("Charge Portal mock server listening on http://{address}");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    charge_mock_server::serve(listener, state, stop_signal()).await?;
+    tracing::info!("stopped");
     Ok(())
+}
+
+/// Ctrl-C (SIGINT) or SIGTERM (what service managers and `kill` send).
+async fn stop_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: closing live streams, finishing open requests");
 }

@@ -5,10 +5,12 @@ use axum::http::StatusCode;
 use axum_extra::extract::CookieJar;
 use charge_model::ErrorBody;
 use charge_model::account::{Account, LoginRequest, SessionInfo};
+use rusqlite::OptionalExtension as _;
 
 use super::store;
 use crate::AppState;
-use crate::auth::{CurrentUser, password, session};
+use crate::auth::throttle::{self, ClientIp};
+use crate::auth::{CurrentUser, device, password, session};
 use crate::error::{ApiError, ApiJson, ApiResult};
 
 /// Checks the credentials and starts a session (an HttpOnly cookie).
@@ -23,14 +25,27 @@ use crate::error::{ApiError, ApiJson, ApiResult};
     ))]
 pub async fn login(
     State(state): State<AppState>,
+    client: ClientIp,
     jar: CookieJar,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<(CookieJar, ApiJson<Account>)> {
     let email = request.validate().map_err(ApiError::Validation)?;
-    state.throttle.check(email.as_str(), state.clock.now())?;
-
+    let now = state.clock.unix();
+    let device_cookie = jar.get(device::COOKIE).map(|cookie| cookie.value().to_owned());
+    let (max_failures, window) = (state.config.login_max_failures, state.config.login_window_secs as i64);
     let address = email.clone();
-    let user = state.db.run(move |conn| store::credentials(conn, &address)).await?;
+    let (user, buckets, trusted) = state
+        .db
+        .run(move |conn| {
+            let device = device::trusted(conn, device_cookie.as_deref(), address.as_str())?;
+            let buckets =
+                throttle::login_buckets(address.as_str(), client, device.as_deref(), max_failures, window);
+            // Before the password: a full bucket costs no hashing.
+            throttle::check(conn, &buckets, now)?;
+            Ok((store::credentials(conn, &address)?, buckets, device.is_some()))
+        })
+        .await?;
+
     let verified = match &user {
         Some(user) => password::verify(request.password, user.password_hash.clone()).await?,
         None => {
@@ -41,17 +56,30 @@ pub async fn login(
     let user = match user {
         Some(user) if verified => user,
         _ => {
-            state.throttle.record_failure(email.as_str(), state.clock.now());
+            state.db.run(move |conn| throttle::record(conn, &buckets, now)).await?;
             return Err(ApiError::InvalidCredentials);
         }
     };
-    state.throttle.clear(email.as_str());
+    // This browser's (or this address's) own failures are forgiven; the wider ones stay.
+    let own = buckets[0].key.clone();
+    let secure = state.config.secure_cookies;
+    let new_device = state
+        .db
+        .run(move |conn| {
+            throttle::clear(conn, &own)?;
+            if trusted { Ok(None) } else { device::issue(conn, user.id, now, secure).map(Some) }
+        })
+        .await?;
     if !user.confirmed {
         return Err(ApiError::EmailNotConfirmed);
     }
 
     let cookie = session::start(&state, user.id).await?;
     let account = state.db.run(move |conn| store::account(conn, user.id)).await?;
+    let jar = match new_device {
+        Some(device) => jar.add(device),
+        None => jar,
+    };
     Ok((jar.add(cookie), ApiJson(account)))
 }
 
@@ -76,13 +104,21 @@ pub async fn session_info(
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<(CookieJar, StatusCode)> {
     if let Some(cookie) = jar.get(session::COOKIE) {
         let hash = crate::auth::token::hash(cookie.value());
-        state
+        let ended = state
             .db
             .run(move |conn| {
-                conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [hash])?;
-                Ok(())
+                Ok(conn
+                    .query_row(
+                        "DELETE FROM sessions WHERE token_hash = ?1 RETURNING user_id",
+                        [hash],
+                        |row| row.get::<_, i64>(0),
+                    )
+                    .optional()?)
             })
             .await?;
+        if let Some(user_id) = ended {
+            state.session_endings.ended(user_id);
+        }
     }
     Ok((jar.add(session::removal(&state)), StatusCode::NO_CONTENT))
 }

@@ -8,6 +8,7 @@ use charge_model::{ErrorBody, Problem};
 
 use super::store;
 use crate::AppState;
+use crate::auth::throttle::{self, Bucket, Limit};
 use crate::auth::{CurrentUser, password, session};
 use crate::error::{ApiError, ApiJson, ApiResult};
 
@@ -71,6 +72,7 @@ pub async fn change_password(
             Ok(())
         })
         .await?;
+    state.session_endings.ended(user.id);
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -92,20 +94,31 @@ pub async fn delete_account(
     check_password(&state, user.id, request.password, "password").await?;
     crate::chargers::release_owned(&state, user.id).await?;
     state.db.run(move |conn| store::delete_user(conn, user.id)).await?;
+    state.session_endings.ended(user.id);
     Ok((jar.add(session::removal(&state)), StatusCode::NO_CONTENT))
 }
 
 /// A field-level 422 on `field` when `given` is not the user's password. Wrong guesses
 /// are throttled like logins, so a stolen session cannot be used to find the password.
 async fn check_password(state: &AppState, user_id: i64, given: String, field: &str) -> ApiResult<()> {
-    let key = format!("user:{user_id}");
-    state.throttle.check(&key, state.clock.now())?;
-    let stored = state.db.run(move |conn| store::password_hash(conn, user_id)).await?;
+    let limit = Limit {
+        max: state.config.login_max_failures.max(1),
+        window_secs: state.config.login_window_secs as i64,
+    };
+    let buckets = [Bucket { key: format!("password:{user_id}"), limit }];
+    let now = state.clock.unix();
+    let lookup = buckets.clone();
+    let stored = state
+        .db
+        .run(move |conn| {
+            throttle::check(conn, &lookup, now)?;
+            store::password_hash(conn, user_id)
+        })
+        .await?;
     if password::verify(given, stored).await? {
-        state.throttle.clear(&key);
-        Ok(())
+        state.db.run(move |conn| throttle::clear(conn, &buckets[0].key)).await
     } else {
-        state.throttle.record_failure(&key, state.clock.now());
+        state.db.run(move |conn| throttle::record(conn, &buckets, now)).await?;
         Err(ApiError::field(field, Problem::WrongPassword))
     }
 }

@@ -7,6 +7,7 @@ use charge_model::account::{EmailRequest, ResetPasswordRequest};
 
 use super::store::{self, TokenPurpose};
 use crate::auth::password;
+use crate::auth::throttle::{self, Bucket, ClientIp};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::{AppState, mail};
 
@@ -19,14 +20,18 @@ use crate::{AppState, mail};
     ))]
 pub async fn forgot_password(
     State(state): State<AppState>,
+    client: ClientIp,
     ApiJson(request): ApiJson<EmailRequest>,
 ) -> ApiResult<StatusCode> {
     let email = request.validate().map_err(ApiError::Validation)?;
     let now = state.clock.unix();
     let address = email.clone();
+    let limit =
+        [Bucket { key: format!("links:{}", client.key()), limit: super::registration::LINKS_PER_ADDRESS }];
     let issued = state
         .db
         .run(move |conn| {
+            throttle::take(conn, &limit, now)?;
             let Some(user) = store::credentials(conn, &address)? else { return Ok(None) };
             let token = store::issue_token(conn, user.id, TokenPurpose::Reset, now)?;
             Ok(Some((token, user.language)))
@@ -56,9 +61,12 @@ pub async fn reset_password(
     ApiJson(request): ApiJson<ResetPasswordRequest>,
 ) -> ApiResult<StatusCode> {
     request.validate().map_err(ApiError::Validation)?;
-    let hash = password::hash(request.password).await?;
     let now = state.clock.unix();
-    state
+    // The link first: a made-up token costs no hashing.
+    let token = request.token.clone();
+    state.db.run(move |conn| store::token_user(conn, &token, TokenPurpose::Reset, now)).await?;
+    let hash = password::hash(request.password).await?;
+    let user_id = state
         .db
         .run(move |conn| {
             let tx = conn.transaction()?;
@@ -67,8 +75,9 @@ pub async fn reset_password(
             store::mark_confirmed(&tx, user_id, now)?;
             store::end_sessions(&tx, user_id, None)?;
             tx.commit()?;
-            Ok(())
+            Ok(user_id)
         })
         .await?;
+    state.session_endings.ended(user_id);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -9,6 +9,7 @@ use utoipa::ToSchema;
 
 use super::store::{self, TokenPurpose};
 use crate::auth::password;
+use crate::auth::throttle::{self, Bucket, ClientIp, Limit};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::{AppState, mail};
 
@@ -19,20 +20,50 @@ pub struct PendingConfirmation {
 }
 
 /// Creates an account and emails a confirmation link. Login is refused until it is followed.
+///
+/// An address that already has an account gets the same answer, so that registering does
+/// not tell who has an account; its owner is emailed instead (a reminder of how to log in, or
+/// a new confirmation link if the account was never confirmed) and nothing changes.
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth",
     request_body = RegisterRequest,
     responses(
-        (status = 201, description = "Account created; confirmation email sent", body = PendingConfirmation),
-        (status = 409, description = "The email already has an account", body = ErrorBody),
+        (status = 201, description = "Account created, or the address already had one: either way an email was sent", body = PendingConfirmation),
         (status = 422, description = "Invalid fields", body = ErrorBody),
+        (status = 429, description = "Too many registrations from this address; see Retry-After", body = ErrorBody),
     ))]
 pub async fn register(
     State(state): State<AppState>,
+    client: ClientIp,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> ApiResult<(StatusCode, ApiJson<PendingConfirmation>)> {
     let email = request.validate().map_err(ApiError::Validation)?;
-    let hash = password::hash(request.password.clone()).await?;
     let now = state.clock.unix();
+    let limit = [Bucket { key: format!("register:{}", client.key()), limit: REGISTRATIONS_PER_ADDRESS }];
+    let address = email.clone();
+    let existing = state
+        .db
+        .run(move |conn| {
+            throttle::take(conn, &limit, now)?;
+            store::credentials(conn, &address)
+        })
+        .await?;
+    let answer = (StatusCode::CREATED, ApiJson(PendingConfirmation { email: email.to_string() }));
+    if let Some(user) = existing {
+        let mail = if user.confirmed {
+            let base = state.config.public_url();
+            mail::already_registered(email.as_str(), user.language, &base)
+        } else {
+            let token = state
+                .db
+                .run(move |conn| store::issue_token(conn, user.id, TokenPurpose::Confirm, now))
+                .await?;
+            confirmation_mail(&state, email.as_str(), user.language, &token)
+        };
+        state.mailer.send(&state.db, &state.clock, mail).await?;
+        return Ok(answer);
+    }
+
+    let hash = password::hash(request.password.clone()).await?;
     let (address, language) = (email.clone(), request.language);
     let token = state
         .db
@@ -44,9 +75,16 @@ pub async fn register(
             Ok(token)
         })
         .await?;
-    send_confirmation(&state, email.as_str(), language, &token).await?;
-    Ok((StatusCode::CREATED, ApiJson(PendingConfirmation { email: email.to_string() })))
+    let mail = confirmation_mail(&state, email.as_str(), language, &token);
+    state.mailer.send(&state.db, &state.clock, mail).await?;
+    Ok(answer)
 }
+
+/// Accounts one client address may register in an hour.
+const REGISTRATIONS_PER_ADDRESS: Limit = Limit::per_hour(10);
+
+/// Emails with links (confirmation, password reset) one client address may ask for in an hour.
+pub(super) const LINKS_PER_ADDRESS: Limit = Limit::per_hour(20);
 
 /// Confirms an email address with the token of the emailed link.
 #[utoipa::path(post, path = "/api/auth/confirm", tag = "auth",
@@ -84,14 +122,17 @@ pub async fn confirm(
     ))]
 pub async fn resend_confirmation(
     State(state): State<AppState>,
+    client: ClientIp,
     ApiJson(request): ApiJson<EmailRequest>,
 ) -> ApiResult<StatusCode> {
     let email = request.validate().map_err(ApiError::Validation)?;
     let now = state.clock.unix();
     let address = email.clone();
+    let limit = [Bucket { key: format!("links:{}", client.key()), limit: LINKS_PER_ADDRESS }];
     let pending = state
         .db
         .run(move |conn| {
+            throttle::take(conn, &limit, now)?;
             let Some(user) = store::credentials(conn, &address)? else { return Ok(None) };
             if user.confirmed {
                 return Ok(None);
@@ -101,17 +142,18 @@ pub async fn resend_confirmation(
         })
         .await?;
     if let Some((token, language)) = pending {
-        send_confirmation(&state, email.as_str(), language, &token).await?;
+        let mail = confirmation_mail(&state, email.as_str(), language, &token);
+        state.mailer.send(&state.db, &state.clock, mail).await?;
     }
     Ok(StatusCode::ACCEPTED)
 }
 
-async fn send_confirmation(
+fn confirmation_mail(
     state: &AppState,
     to: &str,
     language: charge_model::Language,
     token: &str,
-) -> ApiResult<()> {
+) -> mail::Mail {
     let link = format!("{}/confirm?token={token}", state.config.public_url());
-    state.mailer.send(&state.db, &state.clock, mail::confirmation(to, language, link)).await
+    mail::confirmation(to, language, link)
 }

@@ -153,6 +153,17 @@ pub fn issue_token(conn: &Connection, user_id: i64, purpose: TokenPurpose, now: 
 /// Uses up a token: the user it was issued to, or `InvalidToken` when it is unknown,
 /// used or expired. Using one also voids the user's other tokens for the same purpose.
 pub fn consume_token(conn: &Connection, token: &str, purpose: TokenPurpose, now: i64) -> ApiResult<i64> {
+    let user_id = token_user(conn, token, purpose, now)?;
+    conn.execute(
+        "UPDATE email_tokens SET used_at = ?3 WHERE user_id = ?1 AND purpose = ?2 AND used_at IS NULL",
+        params![user_id, purpose.as_str(), now],
+    )?;
+    Ok(user_id)
+}
+
+/// The user a token was issued to, or `InvalidToken` when it is unknown, used or expired;
+/// without using it up.
+pub fn token_user(conn: &Connection, token: &str, purpose: TokenPurpose, now: i64) -> ApiResult<i64> {
     let user_id: Option<i64> = conn
         .query_row(
             "SELECT user_id FROM email_tokens
@@ -161,12 +172,7 @@ pub fn consume_token(conn: &Connection, token: &str, purpose: TokenPurpose, now:
             |row| row.get(0),
         )
         .optional()?;
-    let user_id = user_id.ok_or(ApiError::InvalidToken)?;
-    conn.execute(
-        "UPDATE email_tokens SET used_at = ?3 WHERE user_id = ?1 AND purpose = ?2 AND used_at IS NULL",
-        params![user_id, purpose.as_str(), now],
-    )?;
-    Ok(user_id)
+    user_id.ok_or(ApiError::InvalidToken)
 }
 
 pub fn mark_confirmed(conn: &Connection, user_id: i64, now: i64) -> ApiResult<()> {

@@ -1,5 +1,6 @@
 //! Authentication building blocks: secrets, password hashes, sessions, throttling.
 
+pub mod device;
 pub mod password;
 pub mod session;
 pub mod throttle;

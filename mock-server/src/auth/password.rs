@@ -1,6 +1,10 @@
 //! Password hashing with Argon2id, off the async runtime.
 
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, OnceLock};
+use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use argon2::Argon2;
 use argon2::password_hash::rand_core::OsRng;
@@ -43,8 +47,35 @@ fn verify_now(password: &str, stored: &str) -> ApiResult<bool> {
     Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// Hashing is deliberately costly: only as many run at once as there are cores, a few dozen
+/// more wait their turn (a while at most), and the rest are told to come back (429), so that
+/// a flood of logins cannot starve the server.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.into()))
+    static RUNNING: LazyLock<Semaphore> =
+        LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+    static WAITING: AtomicUsize = AtomicUsize::new(0);
+    const MAX_WAITING: usize = 64;
+    const MAX_WAIT: Duration = Duration::from_secs(10);
+    let busy = ApiError::TooManyRequests { retry_after_secs: 1 };
+
+    let permit = match RUNNING.try_acquire() {
+        Ok(permit) => permit,
+        Err(_) => {
+            if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+                WAITING.fetch_sub(1, Ordering::SeqCst);
+                return Err(busy);
+            }
+            let permit = tokio::time::timeout(MAX_WAIT, RUNNING.acquire()).await;
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            match permit {
+                Ok(Ok(permit)) => permit,
+                _ => return Err(busy),
+            }
+        }
+    };
+    let outcome = tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.into()));
+    drop(permit);
+    outcome
 }
 
 #[cfg(test)]

@@ -29,22 +29,44 @@ impl FromRequestParts<AppState> for CurrentUser {
         let session = token::hash(cookie.value());
         let now = state.clock.unix();
         let lookup = session.clone();
-        let user = state
-            .db
-            .run(move |conn| {
-                Ok(conn
-                    .query_row(
-                        "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-                        params![lookup, now],
-                        |row| row.get::<_, i64>(0),
-                    )
-                    .optional()?)
-            })
-            .await?;
+        let user = state.db.run(move |conn| user_of(conn, &lookup, now)).await?;
         match user {
             Some(id) => Ok(CurrentUser { id, session }),
             None => Err(ApiError::Unauthenticated),
         }
+    }
+}
+
+/// The user of a session that has not ended, if any.
+pub fn user_of(conn: &rusqlite::Connection, session: &[u8], now: i64) -> ApiResult<Option<i64>> {
+    Ok(conn
+        .query_row(
+            "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
+            params![session, now],
+            |row| row.get::<_, i64>(0),
+        )
+        .optional()?)
+}
+
+/// Tells whoever holds something open for a session (the live stream) that some of a
+/// user's sessions have ended: each listener checks whether its own is among them.
+#[derive(Clone)]
+pub struct Endings(tokio::sync::broadcast::Sender<i64>);
+
+impl Default for Endings {
+    fn default() -> Self {
+        Endings(tokio::sync::broadcast::channel(256).0)
+    }
+}
+
+impl Endings {
+    /// Some sessions of `user_id` were deleted.
+    pub fn ended(&self, user_id: i64) {
+        let _ = self.0.send(user_id);
+    }
+
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<i64> {
+        self.0.subscribe()
     }
 }
 
@@ -74,6 +96,7 @@ pub async fn start(state: &AppState, user_id: i64) -> ApiResult<Cookie<'static>>
         .run(move |conn| {
             // Expired sessions are swept here rather than by a background job.
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
+            super::throttle::sweep(conn, now)?;
             conn.execute(
                 "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
                 params![hash, user_id, now, expires],

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("003_sharing.sql"),
     include_str!("005_schedules_and_costs.sql"),
     include_str!("006_market_prices.sql"),
+    include_str!("007_rate_limits.sql"),
 ];
 
 /// A handle to the database, cheap to clone.

@@ -124,21 +124,6 @@ async fn resending_says_nothing_about_unknown_or_confirmed_addresses() {
 }
 
 #[tokio::test]
-async fn an_already_registered_email_gets_a_clear_message() {
-    let app = spawn_app().await;
-    app.register("ana@example.com", PASSWORD).await;
-
-    let (status, body) = error_of(app.register("ana@EXAMPLE.com", "another password").await).await;
-
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert_eq!(body["code"], "email_taken");
-    assert_eq!(body["fields"]["email"]["problem"], "email_taken");
-    assert!(body["fields"]["email"]["message"].as_str().unwrap().contains("already registered"));
-    let users: i64 = app.query("SELECT COUNT(*) FROM users", |r| r.get(0));
-    assert_eq!(users, 1);
-}
-
-#[tokio::test]
 async fn registration_refuses_each_bad_field_and_creates_nothing() {
     let app = spawn_app().await;
     let cases = [

@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use charge_mock_server::{AppState, Config, app};
+use charge_mock_server::{AppState, Config};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -30,8 +30,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let state = AppState::new(config).expect("app state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let address = format!("http://{}", listener.local_addr().unwrap());
-    let router = app(state.clone());
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("server runs") });
+    let served = state.clone();
+    tokio::spawn(async move {
+        charge_mock_server::serve(listener, served, std::future::pending()).await.expect("server runs")
+    });
     TestApp { address, client: new_client(), state, _dir: dir }
 }
 

@@ -136,7 +136,7 @@ async fn the_openapi_document_describes_the_contract() {
 
 #[tokio::test]
 async fn dev_endpoints_can_be_turned_off() {
-    let app = crate::helpers::spawn_app_with(|config| config.dev_endpoints = false).await;
+    let app = crate::helpers::spawn_app_with(|config| config.dev_endpoints = Some(false)).await;
     assert_eq!(app.get("/api/dev/outbox").await.status(), StatusCode::NOT_FOUND);
     let spec: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
     assert!(spec["paths"]["/api/dev/outbox"].is_null());
