@@ -14,6 +14,7 @@ mod permissions;
 mod prices;
 mod profile;
 mod schedule;
+mod security;
 mod sharing;
 mod statistics;
 mod web;
