@@ -35,13 +35,3 @@ pub fn here() -> String {
         })
         .unwrap_or_else(|| "/".to_owned())
 }
-
-/// Where to go after logging in: a path of this portal, never another site.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/login") => {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
-    }
-}

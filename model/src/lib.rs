@@ -10,6 +10,7 @@ pub mod dynamic_power;
 pub mod error;
 pub mod madrid;
 pub mod prices;
+pub mod redirect;
 pub mod sessions;
 pub mod sharing;
 pub mod statistics;

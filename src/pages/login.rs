@@ -22,7 +22,7 @@ pub fn LoginPage() -> impl IntoView {
     let show_password = RwSignal::new(false);
     let resent = RwSignal::new(None::<String>);
 
-    let go_on = || nav::go(&nav::safe_next(nav::query("next").as_deref()));
+    let go_on = || nav::go(charge_model::redirect::safe_next(nav::query("next").as_deref()));
     // Already logged in: go where the user was heading.
     spawn_local(async move {
         if matches!(api::is_logged_in().await, Ok(true)) {
