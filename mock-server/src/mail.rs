@@ -194,10 +194,11 @@ pub fn already_registered(to: &str, language: Language, base_url: &str) -> Mail 
 pub fn shared(to: &str, language: Language, charger: &str, owner: &str, role: Role, link: String) -> Mail {
     let (subject, body) = match language {
         Language::En => (
-            format!("{owner} shared the charger {charger} with you"),
+            format!("{owner} invites you to share the charger {charger}"),
             format!(
-                "{owner} shared the charger \"{charger}\" with you on Charge Portal, as {}.\n\n\
-                 Open it here (create an account with this address if you have none yet):\n{link}",
+                "{owner} invites you to share the charger \"{charger}\" on Charge Portal, as {}.\n\n\
+                 Log in with this address (or create an account with it) and accept the invitation \
+                 on your list of chargers:\n{link}",
                 match role {
                     Role::Editor => "editor: you can see it and change its settings",
                     _ => "viewer: you can see its status and statistics",
@@ -205,10 +206,11 @@ pub fn shared(to: &str, language: Language, charger: &str, owner: &str, role: Ro
             ),
         ),
         Language::Es => (
-            format!("{owner} ha compartido contigo el cargador {charger}"),
+            format!("{owner} te invita a compartir el cargador {charger}"),
             format!(
-                "{owner} ha compartido contigo el cargador \"{charger}\" en Charge Portal, como {}.\n\n\
-                 Ábrelo aquí (crea una cuenta con esta dirección si aún no tienes):\n{link}",
+                "{owner} te invita a compartir el cargador \"{charger}\" en Charge Portal, como {}.\n\n\
+                 Inicia sesión con esta dirección (o crea una cuenta con ella) y acepta la invitación \
+                 en tu lista de cargadores:\n{link}",
                 match role {
                     Role::Editor => "editor: puedes verlo y cambiar su configuración",
                     _ => "visualizador: puedes ver su estado y sus estadísticas",

@@ -50,7 +50,7 @@ fn shareable(role: Role) -> Result<Role, Problem> {
     }
 }
 
-/// A person a charger is shared with.
+/// A person who accepted a share of the charger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Share {
@@ -61,12 +61,25 @@ pub struct Share {
     pub role: Role,
 }
 
-/// A share waiting for its address to register and confirm an account.
+/// A share waiting for the person at its address to accept it (logged in as that address).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Invitation {
     pub id: i64,
     pub email: String,
+    pub role: Role,
+}
+
+/// An invitation the logged-in user has received and not yet accepted or declined
+/// (`GET /api/invitations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReceivedInvitation {
+    pub id: i64,
+    pub charger_id: crate::charger::ChargerId,
+    pub charger_name: String,
+    /// Who shares it: the owner's name, or their address when they have not given one.
+    pub owner: String,
     pub role: Role,
 }
 

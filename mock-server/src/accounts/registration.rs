@@ -104,7 +104,6 @@ pub async fn confirm(
             let tx = conn.transaction()?;
             let user_id = store::consume_token(&tx, &request.token, TokenPurpose::Confirm, now)?;
             store::mark_confirmed(&tx, user_id, now)?;
-            crate::chargers::sharing::accept_invitations(&tx, user_id, now)?;
             tx.commit()?;
             Ok(())
         })

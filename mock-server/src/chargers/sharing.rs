@@ -1,13 +1,15 @@
-//! Sharing a charger: the owner shares it by email as viewer or editor, changes roles,
-//! removes people; an address without an account gets an invitation that becomes a share
-//! when it registers and confirms. A shared user can leave. Every change reaches the
-//! affected user's open live stream at once.
+//! Sharing a charger: the owner invites an address as viewer or editor; the person logged
+//! in with that address accepts or declines in the portal, and only then is the charger
+//! shared. Sharing answers the same whether or not the address has an account, and never
+//! shows the name behind it before the person accepts. The owner changes roles, removes
+//! people, changes or revokes invitations; a shared user can leave. Every change reaches
+//! the affected user's open live stream at once.
 
 use axum::extract::State;
 use axum::http::StatusCode;
 use charge_model::account::Email;
 use charge_model::charger::{ChargerId, Role};
-use charge_model::sharing::{Invitation, RoleRequest, Share, ShareRequest, Sharing};
+use charge_model::sharing::{Invitation, ReceivedInvitation, RoleRequest, Share, ShareRequest, Sharing};
 use charge_model::{ErrorBody, FieldErrors, Language, Problem};
 use rusqlite::{Connection, OptionalExtension as _, params};
 
@@ -15,6 +17,7 @@ use super::access;
 use crate::AppState;
 use crate::accounts::store::language_from_db;
 use crate::auth::CurrentUser;
+use crate::auth::throttle::{self, Bucket, Limit};
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 use crate::mail;
 
@@ -31,8 +34,8 @@ pub async fn list(
     Ok(ApiJson(state.db.run(move |conn| sharing_of(conn, &access.charger)).await?))
 }
 
-/// Shares the charger with an address: at once if it has a confirmed account, else as an
-/// invitation. The person is told by email.
+/// Invites an address to share the charger. The person is told by email and, if they are
+/// logged in, in the portal at once; the share takes effect when they accept.
 #[utoipa::path(post, path = "/api/chargers/{id}/shares", tag = "sharing",
     params(("id" = String, Path, description = "The charger's ID")),
     request_body = ShareRequest,
@@ -40,8 +43,9 @@ pub async fn list(
         (status = 201, body = Sharing),
         (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody),
-        (status = 409, description = "Already shared with this address", body = ErrorBody),
+        (status = 409, description = "Already shared with or invited at this address", body = ErrorBody),
         (status = 422, description = "Invalid address or role, or the owner's own address", body = ErrorBody),
+        (status = 429, description = "Too many invitations in an hour; see Retry-After", body = ErrorBody),
     ))]
 pub async fn add(
     State(state): State<AppState>,
@@ -55,23 +59,142 @@ pub async fn add(
     let charger = access.charger.clone();
     let address = email.clone();
     let owner_id = user.id;
-    let added = state
+    let limit = [Bucket { key: format!("share:{owner_id}"), limit: INVITATIONS_PER_OWNER }];
+    let invited = state
         .db
         .run(move |conn| {
+            throttle::check(conn, &limit, now)?;
             let tx = conn.transaction()?;
-            let added = share_with(&tx, &charger, owner_id, &address, role, now)?;
+            let invited = invite(&tx, &charger, owner_id, &address, role, now)?;
+            throttle::record(&tx, &limit, now)?;
             tx.commit()?;
-            Ok(added)
+            Ok(invited)
         })
         .await?;
-    if let Some(user_id) = added.user_id {
+    if let Some(user_id) = invited.user_id {
         state.simulator.access_changed(vec![user_id]);
     }
     let link = format!("{}/", state.config.public_url());
-    let notice = mail::shared(email.as_str(), added.language, &added.charger_name, &added.owner, role, link);
+    let notice =
+        mail::shared(email.as_str(), invited.language, &invited.charger_name, &invited.owner, role, link);
     state.mailer.send(&state.db, &state.clock, notice).await?;
     let charger = access.charger;
     Ok((StatusCode::CREATED, ApiJson(state.db.run(move |conn| sharing_of(conn, &charger)).await?)))
+}
+
+/// Invitations one owner may send in an hour.
+const INVITATIONS_PER_OWNER: Limit = Limit::per_hour(30);
+
+/// The invitations waiting for the logged-in user's answer.
+#[utoipa::path(get, path = "/api/invitations", tag = "sharing",
+    responses((status = 200, body = Vec<ReceivedInvitation>), (status = 401, body = ErrorBody)))]
+pub async fn received(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> ApiResult<ApiJson<Vec<ReceivedInvitation>>> {
+    Ok(ApiJson(state.db.run(move |conn| received_by(conn, user.id)).await?))
+}
+
+/// Accepts an invitation: the charger is shared with the logged-in user, with its role.
+#[utoipa::path(post, path = "/api/invitations/{invitation}/accept", tag = "sharing",
+    params(("invitation" = i64, Path, description = "The invitation")),
+    responses((status = 204, description = "Shared"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn accept(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(invitation): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    let now = state.clock.unix();
+    state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            let (charger, role) = own_invitation(&tx, user.id, invitation)?;
+            tx.execute(
+                "INSERT OR IGNORE INTO shares (charger_id, user_id, role, shared_at) VALUES (?1, ?2, ?3, ?4)",
+                params![charger, user.id, role, now],
+            )?;
+            tx.execute("DELETE FROM invitations WHERE id = ?1", [invitation])?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    state.simulator.access_changed(vec![user.id]);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Declines an invitation: it is gone, and the charger is not shared.
+#[utoipa::path(delete, path = "/api/invitations/{invitation}", tag = "sharing",
+    params(("invitation" = i64, Path, description = "The invitation")),
+    responses((status = 204, description = "Declined"), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn decline(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(invitation): ApiPath<i64>,
+) -> ApiResult<StatusCode> {
+    state
+        .db
+        .run(move |conn| {
+            own_invitation(conn, user.id, invitation)?;
+            conn.execute("DELETE FROM invitations WHERE id = ?1", [invitation])?;
+            Ok(())
+        })
+        .await?;
+    state.simulator.access_changed(vec![user.id]);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The charger and role of an invitation to `user_id`'s address, or 404.
+fn own_invitation(conn: &Connection, user_id: i64, invitation: i64) -> ApiResult<(String, String)> {
+    conn.query_row(
+        "SELECT i.charger_id, i.role FROM invitations i JOIN users u ON u.email = i.email
+         WHERE i.id = ?1 AND u.id = ?2",
+        params![invitation, user_id],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )
+    .optional()?
+    .ok_or_else(no_invitation)
+}
+
+fn received_by(conn: &Connection, user_id: i64) -> ApiResult<Vec<ReceivedInvitation>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT i.id, i.charger_id, c.settings, o.name, o.email, i.role
+         FROM invitations i JOIN users u ON u.email = i.email
+         JOIN chargers c ON c.id = i.charger_id JOIN users o ON o.id = c.owner_id
+         WHERE u.id = ?1 ORDER BY i.invited_at, i.id",
+    )?;
+    let rows = statement
+        .query_map([user_id], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, Option<String>>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, charger, settings, owner_name, owner_email, role)| {
+            let charger_id = ChargerId::parse(&charger).ok()?;
+            Some(ReceivedInvitation {
+                id,
+                charger_name: charger_name(settings, &charger_id),
+                charger_id,
+                owner: if owner_name.is_empty() { owner_email } else { owner_name },
+                role: Role::from_tag(&role).unwrap_or(Role::Viewer),
+            })
+        })
+        .collect())
+}
+
+fn charger_name(settings: Option<String>, charger: &ChargerId) -> String {
+    settings
+        .and_then(|json| serde_json::from_str::<charge_model::charger::ChargerSettings>(&json).ok())
+        .map(|settings| settings.name)
+        .unwrap_or_else(|| charger.to_string())
 }
 
 /// Changes the role of a person the charger is shared with (owner only).
@@ -189,19 +312,6 @@ pub async fn revoke_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Turns the invitations to a newly confirmed address into shares.
-pub fn accept_invitations(conn: &Connection, user_id: i64, now: i64) -> ApiResult<()> {
-    let email: String =
-        conn.query_row("SELECT email FROM users WHERE id = ?1", [user_id], |row| row.get(0))?;
-    conn.execute(
-        "INSERT OR IGNORE INTO shares (charger_id, user_id, role, shared_at)
-         SELECT charger_id, ?1, role, ?3 FROM invitations WHERE email = ?2",
-        params![user_id, email, now],
-    )?;
-    conn.execute("DELETE FROM invitations WHERE email = ?1", [email])?;
-    Ok(())
-}
-
 fn no_share() -> ApiError {
     ApiError::NotFound("This charger is not shared with that person.".to_owned())
 }
@@ -210,23 +320,23 @@ fn no_invitation() -> ApiError {
     ApiError::NotFound("No such invitation.".to_owned())
 }
 
-/// What sharing needs to tell the person.
-struct Added {
-    /// The person's account, when the share took effect at once.
+/// What inviting needs to tell the person.
+struct Invited {
+    /// The person's account, when the address has one (their portal shows the invitation).
     user_id: Option<i64>,
     language: Language,
     charger_name: String,
     owner: String,
 }
 
-fn share_with(
+fn invite(
     conn: &Connection,
     charger: &ChargerId,
     owner_id: i64,
     email: &Email,
     role: Role,
     now: i64,
-) -> ApiResult<Added> {
+) -> ApiResult<Invited> {
     let (owner_email, owner_name, owner_language): (String, String, String) =
         conn.query_row("SELECT email, name, language FROM users WHERE id = ?1", [owner_id], |row| {
             Ok((row.get(0)?, row.get(1)?, row.get(2)?))
@@ -236,46 +346,32 @@ fn share_with(
     }
     let settings: Option<String> =
         conn.query_row("SELECT settings FROM chargers WHERE id = ?1", [charger.as_str()], |row| row.get(0))?;
-    let charger_name = settings
-        .and_then(|json| serde_json::from_str::<charge_model::charger::ChargerSettings>(&json).ok())
-        .map(|settings| settings.name)
-        .unwrap_or_else(|| charger.to_string());
+    let charger_name = charger_name(settings, charger);
     let owner = if owner_name.is_empty() { owner_email } else { owner_name };
-    let account: Option<(i64, bool, String)> = conn
+    let account: Option<(i64, String)> = conn
         .query_row(
-            "SELECT id, confirmed_at IS NOT NULL, language FROM users WHERE email = ?1",
+            "SELECT id, language FROM users WHERE email = ?1 AND confirmed_at IS NOT NULL",
             [email.as_str()],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .optional()?;
-    let language =
-        account.as_ref().map_or_else(|| language_from_db(&owner_language), |a| language_from_db(&a.2));
-    let duplicate = |sql: &str, key: &dyn rusqlite::ToSql| -> ApiResult<bool> {
-        Ok(conn.query_row(sql, params![charger.as_str(), key], |_| Ok(())).optional()?.is_some())
-    };
-    let user_id = match account {
-        Some((user_id, true, _)) => {
-            if duplicate("SELECT 1 FROM shares WHERE charger_id = ?1 AND user_id = ?2", &user_id)? {
-                return Err(already_shared());
-            }
-            conn.execute(
-                "INSERT INTO shares (charger_id, user_id, role, shared_at) VALUES (?1, ?2, ?3, ?4)",
-                params![charger.as_str(), user_id, role.tag(), now],
-            )?;
-            Some(user_id)
-        }
-        _ => {
-            if duplicate("SELECT 1 FROM invitations WHERE charger_id = ?1 AND email = ?2", &email.as_str())? {
-                return Err(already_shared());
-            }
-            conn.execute(
-                "INSERT INTO invitations (charger_id, email, role, invited_at) VALUES (?1, ?2, ?3, ?4)",
-                params![charger.as_str(), email.as_str(), role.tag(), now],
-            )?;
-            None
-        }
-    };
-    Ok(Added { user_id, language, charger_name, owner })
+    let language = language_from_db(account.as_ref().map_or(&owner_language, |a| &a.1));
+    // Already shared (the owner sees that person in the list) or already invited.
+    let shared: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM shares s JOIN users u ON u.id = s.user_id
+                        WHERE s.charger_id = ?1 AND u.email = ?2)
+             OR EXISTS (SELECT 1 FROM invitations WHERE charger_id = ?1 AND email = ?2)",
+        params![charger.as_str(), email.as_str()],
+        |row| row.get(0),
+    )?;
+    if shared {
+        return Err(already_shared());
+    }
+    conn.execute(
+        "INSERT INTO invitations (charger_id, email, role, invited_at) VALUES (?1, ?2, ?3, ?4)",
+        params![charger.as_str(), email.as_str(), role.tag(), now],
+    )?;
+    Ok(Invited { user_id: account.map(|a| a.0), language, charger_name, owner })
 }
 
 fn already_shared() -> ApiError {

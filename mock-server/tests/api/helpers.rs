@@ -128,6 +128,27 @@ impl TestApp {
         client
     }
 
+    /// Invites `email` to share charger `id` as `role` (the owner is logged in on
+    /// `self.client`) and accepts the invitation on `invitee`, logged in as that address.
+    pub async fn share_accepted(&self, id: &str, invitee: &Client, email: &str, role: &str) {
+        let body = json!({"email": email, "role": role});
+        let response = self.post(&format!("/api/chargers/{id}/shares"), body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{}", response.text().await.unwrap());
+        self.accept_invitation(invitee, id).await;
+    }
+
+    /// Accepts, on `invitee`, the invitation to charger `id`.
+    pub async fn accept_invitation(&self, invitee: &Client, id: &str) {
+        let invitations: Vec<Value> =
+            invitee.get(self.url("/api/invitations")).send().await.unwrap().json().await.unwrap();
+        let invitation = invitations
+            .iter()
+            .find(|i| i["charger_id"] == id)
+            .unwrap_or_else(|| panic!("no invitation to {id}: {invitations:?}"));
+        let accept = self.url(&format!("/api/invitations/{}/accept", invitation["id"]));
+        assert_eq!(invitee.post(accept).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    }
+
     /// The user ID of an account.
     pub fn user_id(&self, email: &str) -> i64 {
         self.query(&format!("SELECT id FROM users WHERE email = '{email}'"), |r| r.get(0))

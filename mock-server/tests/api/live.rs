@@ -119,6 +119,9 @@ async fn sharing_and_unsharing_reach_an_open_stream_at_once() {
 
     app.post(&format!("/api/chargers/{id}/shares"), json!({"email": "bea@example.com", "role": "viewer"}))
         .await;
+    // The invitation reaches Bea's open portal; accepting it shares the charger.
+    read_until(&mut events, |event, _| event == "access").await;
+    app.accept_invitation(&bea, &id).await;
     read_until(&mut events, |event, _| event == "access").await;
     // Now Bea's stream carries the shared charger's changes.
     app.plug_car(&id).await;

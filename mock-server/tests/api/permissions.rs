@@ -164,6 +164,8 @@ struct World {
     app: TestApp,
     id: String,
     zoe: i64,
+    /// Zoe's browser, to accept the shares the owner makes her.
+    zoe_client: Client,
 }
 
 impl World {
@@ -218,7 +220,10 @@ impl World {
             Prepare::ZoeShared => {
                 let body = json!({"email": "zoe@example.com", "role": "viewer"});
                 let response = self.app.post(&format!("/api/chargers/{id}/shares"), body).await;
-                assert!([StatusCode::CREATED, StatusCode::CONFLICT].contains(&response.status()));
+                match response.status() {
+                    StatusCode::CREATED => self.app.accept_invitation(&self.zoe_client, id).await,
+                    status => assert_eq!(status, StatusCode::CONFLICT),
+                }
             }
             Prepare::Invitation => {
                 let body = json!({"email": "pending@example.com", "role": "viewer"});
@@ -245,14 +250,14 @@ async fn every_endpoint_checks_the_role_and_a_refused_change_changes_nothing() {
     let editor = app.other_user("editor@example.com").await;
     let viewer = app.other_user("viewer@example.com").await;
     let stranger = app.other_user("stranger@example.com").await;
-    app.confirmed_user("zoe@example.com").await;
+    let zoe_client = app.other_user("zoe@example.com").await;
     let zoe = app.user_id("zoe@example.com");
-    for (email, role) in [("editor@example.com", "editor"), ("viewer@example.com", "viewer")] {
-        let response =
-            app.post(&format!("/api/chargers/{id}/shares"), json!({"email": email, "role": role})).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
+    for (client, email, role) in
+        [(&editor, "editor@example.com", "editor"), (&viewer, "viewer@example.com", "viewer")]
+    {
+        app.share_accepted(&id, client, email, role).await;
     }
-    let world = World { app, id, zoe };
+    let world = World { app, id, zoe, zoe_client };
     let logged_out = new_client();
     // Least access first, the owner last (its successful deletes are restored by `prepare`).
     let actors: [(&str, &Client, Option<Needs>); 5] = [

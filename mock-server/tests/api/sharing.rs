@@ -13,8 +13,12 @@ async fn list_of(client: &reqwest::Client, app: &TestApp) -> Vec<Value> {
     client.get(app.url("/api/chargers")).send().await.unwrap().json().await.unwrap()
 }
 
+async fn invitations_of(client: &reqwest::Client, app: &TestApp) -> Vec<Value> {
+    client.get(app.url("/api/invitations")).send().await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
-async fn a_share_with_an_account_takes_effect_at_once_with_its_role() {
+async fn a_share_takes_effect_when_the_invited_person_accepts_it() {
     let app = spawn_app().await;
     app.logged_in_user("ana@example.com").await;
     let id = app.paired("trydan", "Garage").await;
@@ -24,43 +28,116 @@ async fn a_share_with_an_account_takes_effect_at_once_with_its_role() {
     let response = share(&app, &id, "Bea@Example.com", "editor").await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let sharing: Value = response.json().await.unwrap();
-    assert_eq!(sharing["shares"][0]["email"], "bea@example.com");
-    assert_eq!(sharing["shares"][0]["role"], "editor");
-    assert_eq!(sharing["invitations"], json!([]));
+    assert_eq!(sharing["shares"], json!([]), "nothing is shared before Bea accepts");
+    assert_eq!(sharing["invitations"][0]["email"], "bea@example.com");
+    assert_eq!(sharing["invitations"][0]["role"], "editor");
+    assert!(list_of(&bea, &app).await.is_empty());
+    let mail = &app.outbox("bea@example.com").await[0];
+    assert!(mail["subject"].as_str().unwrap().contains("invites you to share the charger Garage"), "{mail}");
+
+    let invitations = invitations_of(&bea, &app).await;
+    assert_eq!(invitations.len(), 1);
+    assert_eq!(invitations[0]["charger_id"], id.as_str());
+    assert_eq!(invitations[0]["charger_name"], "Garage");
+    assert_eq!(invitations[0]["owner"], "Test User");
+    assert_eq!(invitations[0]["role"], "editor");
+    let accept = app.url(&format!("/api/invitations/{}/accept", invitations[0]["id"]));
+    assert_eq!(bea.post(accept).send().await.unwrap().status(), StatusCode::NO_CONTENT);
 
     let listed = list_of(&bea, &app).await;
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["role"], "editor");
     assert_eq!(listed[0]["shared_by"], "Test User");
-    let mail = &app.outbox("bea@example.com").await[0];
-    assert!(mail["subject"].as_str().unwrap().contains("shared the charger Garage"), "{mail}");
+    assert!(invitations_of(&bea, &app).await.is_empty());
+    let now: Value = app.get(&format!("/api/chargers/{id}/shares")).await.json().await.unwrap();
+    assert_eq!(now["invitations"], json!([]));
+    assert_eq!(now["shares"][0]["email"], "bea@example.com");
+    assert_eq!(now["shares"][0]["name"], "Test User");
 }
 
 #[tokio::test]
-async fn an_address_without_an_account_is_invited_until_it_confirms() {
+async fn sharing_reveals_nothing_about_the_address() {
     let app = spawn_app().await;
     app.logged_in_user("ana@example.com").await;
     let id = app.paired("trydan", "Garage").await;
-    let sharing: Value = share(&app, &id, "carla@example.com", "viewer").await.json().await.unwrap();
-    assert_eq!(sharing["shares"], json!([]));
-    assert_eq!(sharing["invitations"][0]["email"], "carla@example.com");
-    assert_eq!(sharing["invitations"][0]["role"], "viewer");
-    assert_eq!(app.outbox("carla@example.com").await.len(), 1, "the invitation is emailed");
+    app.confirmed_user("bea@example.com").await;
+    app.query("UPDATE users SET name = 'Beatriz Secret' WHERE email = 'bea@example.com' RETURNING id", |r| {
+        r.get::<_, i64>(0)
+    });
 
-    // Registering is not enough: the address must be confirmed.
-    assert_eq!(
-        app.register("carla@example.com", crate::helpers::PASSWORD).await.status(),
-        StatusCode::CREATED
-    );
+    let with_account = share(&app, &id, "bea@example.com", "viewer").await;
+    let without_account = share(&app, &id, "nobody@example.com", "viewer").await;
+    assert_eq!(with_account.status(), without_account.status());
+    let with_account = with_account.text().await.unwrap();
+    let without_account: Value = without_account.json().await.unwrap();
+    assert!(!with_account.contains("Beatriz"), "{with_account}");
+    // Both are pending invitations, listed alike.
+    assert_eq!(without_account["shares"], json!([]));
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    let invitations = without_account["invitations"].as_array().unwrap();
+    assert_eq!(invitations.len(), 2);
+    assert_eq!(keys(&invitations[0]), keys(&invitations[1]));
+}
+
+#[tokio::test]
+async fn only_the_invited_address_can_accept_and_declining_shares_nothing() {
+    let app = spawn_app().await;
+    app.logged_in_user("ana@example.com").await;
+    let id = app.paired("trydan", "Garage").await;
+    let bea = app.other_user("bea@example.com").await;
+    let mallory = app.other_user("mallory@example.com").await;
+    share(&app, &id, "bea@example.com", "editor").await;
+    let invitation = invitations_of(&bea, &app).await[0]["id"].as_i64().unwrap();
+
+    assert!(invitations_of(&mallory, &app).await.is_empty());
+    for response in [
+        mallory.post(app.url(&format!("/api/invitations/{invitation}/accept"))).send().await.unwrap(),
+        mallory.delete(app.url(&format!("/api/invitations/{invitation}"))).send().await.unwrap(),
+        app.client.post(app.url(&format!("/api/invitations/{invitation}/accept"))).send().await.unwrap(),
+        new_client().post(app.url(&format!("/api/invitations/{invitation}/accept"))).send().await.unwrap(),
+    ] {
+        assert!([StatusCode::NOT_FOUND, StatusCode::UNAUTHORIZED].contains(&response.status()));
+    }
+    assert!(list_of(&mallory, &app).await.is_empty());
+
+    let declined = bea.delete(app.url(&format!("/api/invitations/{invitation}"))).send().await.unwrap();
+    assert_eq!(declined.status(), StatusCode::NO_CONTENT);
+    assert!(list_of(&bea, &app).await.is_empty());
+    let sharing: Value = app.get(&format!("/api/chargers/{id}/shares")).await.json().await.unwrap();
+    assert_eq!(sharing, json!({"shares": [], "invitations": []}));
+}
+
+#[tokio::test]
+async fn registering_an_invited_address_first_does_not_capture_the_share() {
+    let app = spawn_app().await;
+    app.logged_in_user("ana@example.com").await;
+    let id = app.paired("trydan", "Garage").await;
+    share(&app, &id, "carla@example.com", "viewer").await;
+
+    // Someone registers Carla's address: they cannot confirm it without her mailbox, and
+    // confirming (Carla herself) shares nothing until she accepts.
+    let carla = app.other_user("carla@example.com").await;
+    assert!(list_of(&carla, &app).await.is_empty());
     let pending: Value = app.get(&format!("/api/chargers/{id}/shares")).await.json().await.unwrap();
     assert_eq!(pending["invitations"].as_array().unwrap().len(), 1);
-    let token = app.emailed_token("carla@example.com", "confirm").await;
-    app.post("/api/auth/confirm", json!({ "token": token })).await;
+    app.accept_invitation(&carla, &id).await;
+    assert_eq!(list_of(&carla, &app).await.len(), 1);
+}
 
-    let now: Value = app.get(&format!("/api/chargers/{id}/shares")).await.json().await.unwrap();
-    assert_eq!(now["invitations"], json!([]));
-    assert_eq!(now["shares"][0]["email"], "carla@example.com");
-    assert_eq!(now["shares"][0]["role"], "viewer");
+#[tokio::test]
+async fn an_owner_cannot_send_invitations_without_end() {
+    let app = spawn_app().await;
+    app.logged_in_user("ana@example.com").await;
+    let id = app.paired("trydan", "Garage").await;
+    for n in 0..30 {
+        assert_eq!(
+            share(&app, &id, &format!("p{n}@example.com"), "viewer").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let (status, error) = error_of(share(&app, &id, "p30@example.com", "viewer").await).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(error["code"], "too_many_requests");
 }
 
 #[tokio::test]
@@ -68,8 +145,8 @@ async fn bad_shares_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     app.logged_in_user("ana@example.com").await;
     let id = app.paired("trydan", "Garage").await;
-    app.confirmed_user("bea@example.com").await;
-    assert_eq!(share(&app, &id, "bea@example.com", "viewer").await.status(), StatusCode::CREATED);
+    let bea_client = app.other_user("bea@example.com").await;
+    app.share_accepted(&id, &bea_client, "bea@example.com", "viewer").await;
     let before: Value = app.get(&format!("/api/chargers/{id}/shares")).await.json().await.unwrap();
 
     let cases = [
@@ -130,8 +207,8 @@ async fn the_owner_changes_roles_and_removes_people_and_a_shared_user_can_leave(
     let id = app.paired("trydan", "Garage").await;
     let bea = app.other_user("bea@example.com").await;
     let carl = app.other_user("carl@example.com").await;
-    share(&app, &id, "bea@example.com", "editor").await;
-    share(&app, &id, "carl@example.com", "viewer").await;
+    app.share_accepted(&id, &bea, "bea@example.com", "editor").await;
+    app.share_accepted(&id, &carl, "carl@example.com", "viewer").await;
     let (bea_id, carl_id) = (app.user_id("bea@example.com"), app.user_id("carl@example.com"));
 
     let lock = |client: &reqwest::Client| {

@@ -109,8 +109,7 @@ async fn a_shared_charger_counts_only_while_shared() {
     let shared_at = app.state.clock.now();
     let before = (shared_at - Duration::days(2)).format("%Y-%m-%dT%H:00:00Z").to_string();
     past(&app, None, &id, &before, 60, 3_680.0).await;
-    app.post(&format!("/api/chargers/{id}/shares"), json!({"email": "bea@example.com", "role": "viewer"}))
-        .await;
+    app.share_accepted(&id, &bea, "bea@example.com", "viewer").await;
     let after = (shared_at + Duration::hours(2)).format("%Y-%m-%dT%H:00:00Z").to_string();
     past(&app, None, &id, &after, 60, 3_680.0).await;
     let range = format!(
