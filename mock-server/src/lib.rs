@@ -13,6 +13,7 @@ pub mod error;
 pub mod events;
 pub mod history;
 pub mod mail;
+pub mod ocpp;
 pub mod openapi;
 pub mod simulator;
 pub mod statistics;
