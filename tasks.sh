@@ -14,6 +14,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION="0.21.14"
+SCHEMATHESIS_VERSION="4.32.5"
 # Must equal the wasm-bindgen version in Cargo.lock (and Trunk.toml).
 WASM_BINDGEN_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')"
 
@@ -23,6 +24,8 @@ export PATH="$ROOT/tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 SERVER_DEBUG="$CARGO_TARGET_DIR/debug/charge-mock-server"
 SERVER_RELEASE="$CARGO_TARGET_DIR/release/charge-mock-server"
+# Python tools: schemathesis (fuzzes the API against its OpenAPI document), ocpp and websockets.
+export CP_VENV="${CP_VENV:-$HOME/.cache/charge-portal/venv}"
 
 log() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
 
@@ -48,6 +51,13 @@ setup() {
   log "npm packages (wasm-opt from binaryen, Playwright, axe)"
   npm_ci tools
   npm_ci end2end
+
+  if ! "$CP_VENV/bin/python" -c "import ocpp, websockets, schemathesis
+assert schemathesis.__version__ == '$SCHEMATHESIS_VERSION'" 2>/dev/null; then
+    log "Python tools in $CP_VENV: schemathesis $SCHEMATHESIS_VERSION, ocpp, websockets"
+    [ -x "$CP_VENV/bin/pip" ] || python3 -m venv "$CP_VENV"
+    "$CP_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" ocpp websockets
+  fi
 
   if [ ! -x /usr/bin/chromium ]; then
     log "Installing Debian's Chromium for the browser tests"
@@ -103,6 +113,8 @@ test_all() {
   log "cargo test"
   cargo test --workspace
   cargo build -p charge-mock-server
+  log "schemathesis over the OpenAPI document (anonymous and logged in)"
+  tools/fuzz-api.sh
   build_portal
   log "Playwright (release build, real mock server, fresh database)"
   (cd end2end && E2E_SERVER="$SERVER_DEBUG" npx playwright test)

@@ -37,7 +37,9 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `"${server}" --addr 127.0.0.1:${port} --database "${database}" --dist "${dist}" --public-url ${baseURL} --sim-random-events false --demo-account true`,
+    // Every test registers its own users from this one address: lift the per-address limits
+    // (the server's own tests check them).
+    command: `"${server}" --addr 127.0.0.1:${port} --database "${database}" --dist "${dist}" --public-url ${baseURL} --sim-random-events false --demo-account true --registrations-per-hour 100000 --email-links-per-hour 100000`,
     url: `${baseURL}/api/auth/session`,
     reuseExistingServer: false,
     timeout: 30_000,

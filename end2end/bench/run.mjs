@@ -23,7 +23,7 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function startServer() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charge-portal-bench-'));
-  const child = spawn(server, ['--addr', `127.0.0.1:${port}`, '--database', path.join(dir, 'bench.sqlite'), '--dist', dist, '--sim-random-events', 'false', '--demo-account', 'true'],
+  const child = spawn(server, ['--addr', `127.0.0.1:${port}`, '--database', path.join(dir, 'bench.sqlite'), '--dist', dist, '--sim-random-events', 'false', '--demo-account', 'true', '--registrations-per-hour', '100000', '--email-links-per-hour', '100000'],
     { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, RUST_LOG: 'warn' } });
   for (let i = 0; i < 100; i++) {
     try { if ((await fetch(`${base}/api/auth/session`)).ok) return child; } catch {}

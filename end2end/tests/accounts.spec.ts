@@ -93,14 +93,17 @@ test.describe('Registration and login', () => {
     await expect(register.password()).toHaveAttribute('aria-describedby', /register-password-error/);
   });
 
-  test('an already registered email is refused next to the field', async ({ page }) => {
+  test('registering a taken address looks like any registration, and its owner is told', async ({ page }) => {
     const email = uniqueEmail('taken');
     await createConfirmedUser(page.request, email);
     const register = new RegisterPage(page);
     await register.goto();
     await register.register(email, PASSWORD);
-    await expect(page.locator('#register-email-error')).toContainText('already registered');
-    await expect(page).toHaveURL(/\/register$/);
+    // Nothing tells a stranger that the address has an account…
+    await expect(page).toHaveURL(/\/check-email\?email=/);
+    // …but its owner gets an email saying so.
+    const mails = await (await page.request.get(`/api/dev/outbox?to=${encodeURIComponent(email)}`)).json();
+    expect(mails[0].body).toContain('already has one');
   });
 
   test('a protected page sends a logged-out visitor to log in, and back afterwards', async ({ page }) => {

@@ -12,6 +12,28 @@ test.describe('Profile', () => {
     await logInThroughApi(page.request, email);
   });
 
+  test('the sessions of other browsers are listed and can be ended', async ({ page, browser, baseURL }) => {
+    const other = await browser.newContext({ baseURL });
+    const otherPage = await other.newPage();
+    await logInThroughApi(otherPage.request, email);
+    await otherPage.goto('/');
+    await expect(otherPage.getByRole('heading', { name: 'Your chargers' })).toBeVisible();
+
+    const profile = new ProfilePage(page);
+    await profile.goto();
+    const sessions = profile.sessionsSection();
+    await expect(sessions.getByRole('row')).toHaveCount(3); // the header and two sessions
+    await expect(sessions.getByRole('row').nth(1)).toContainText('This browser');
+    await sessions.getByRole('button', { name: 'Log out everywhere else' }).click();
+    await expect(sessions.getByRole('row')).toHaveCount(2);
+    await expect(sessions.getByRole('button', { name: 'Log out everywhere else' })).toHaveCount(0);
+
+    // The other browser is logged out: its next page asks it to log in.
+    await otherPage.goto('/profile');
+    await expect(otherPage.getByRole('heading', { name: 'Log in' })).toBeVisible();
+    await other.close();
+  });
+
   test('edits are saved and survive a reload', async ({ page }) => {
     const profile = new ProfilePage(page);
     await profile.goto();

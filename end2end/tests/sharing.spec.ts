@@ -1,6 +1,7 @@
 import { test, expect, uniqueEmail, appReady } from './fixtures/test';
 import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
 import { pairThroughApi, plugCar } from './fixtures/chargers';
+import { acceptThroughApi } from './fixtures/sharing';
 import { ChargerPage, SettingsPage } from './fixtures/charger_page';
 import type { Browser, Page } from '@playwright/test';
 
@@ -40,11 +41,20 @@ test.describe('Sharing', () => {
     await sharing.getByLabel('Email').fill(editor.email);
     await sharing.getByLabel('Role', { exact: true }).selectOption('editor');
     await sharing.getByRole('button', { name: 'Share' }).click();
-    await expect(sharing.getByText(`Shared with ${editor.email}.`)).toBeVisible();
+    await expect(sharing.getByText(`We sent ${editor.email} an invitation`)).toBeVisible();
     await sharing.getByLabel('Email').fill(viewer.email);
     await sharing.getByLabel('Role', { exact: true }).selectOption('viewer');
     await sharing.getByRole('button', { name: 'Share' }).click();
     await expect(sharing.getByRole('row', { name: new RegExp(viewer.email) })).toBeVisible();
+
+    // Nothing is shared yet: each sees the invitation, without a reload, and accepts it.
+    for (const [p, role] of [[editor.page, 'editor'], [viewer.page, 'viewer']] as const) {
+      const invitations = p.getByRole('region', { name: 'Invitations' });
+      await expect(invitations).toContainText(`Olga invites you to share “Garage” as ${role}.`);
+      await invitations.getByRole('button', { name: 'Accept' }).click();
+      await expect(p.getByText('Garage is now on your list.')).toBeVisible();
+      await expect(invitations).toHaveCount(0);
+    }
 
     // The charger appears for each, with their role, without a reload.
     await expect(editor.page.getByRole('listitem').filter({ hasText: 'Garage' })).toContainText('Editor · shared by Olga');
@@ -116,9 +126,9 @@ test.describe('Sharing', () => {
     const newcomer = uniqueEmail('newcomer');
     await sharing.getByLabel('Email').fill(newcomer);
     await sharing.getByRole('button', { name: 'Share' }).click();
-    await expect(sharing.getByText(`${newcomer} has no account yet: we sent an invitation.`)).toBeVisible();
+    await expect(sharing.getByText(`We sent ${newcomer} an invitation`)).toBeVisible();
     const row = sharing.getByRole('row', { name: new RegExp(newcomer) });
-    await expect(row).toContainText('invited, no account yet');
+    await expect(row).toContainText('invited, not accepted yet');
     await sharing.getByLabel('Email').fill(newcomer);
     await sharing.getByRole('button', { name: 'Share' }).click();
     await expect(sharing.getByText('This charger is already shared with this address.')).toBeVisible();
@@ -129,6 +139,28 @@ test.describe('Sharing', () => {
     await expect(sharing.getByText('Not shared with anyone yet.')).toBeVisible();
   });
 
+  test('an invitation can be declined, and then nothing is shared', async ({ page, browser, baseURL }) => {
+    const email = uniqueEmail('owner');
+    await createConfirmedUser(page.request, email, 'Olga');
+    await logInThroughApi(page.request, email);
+    const id = await pairThroughApi(page.request, 'trydan', 'Garage');
+    const guest = await person(browser, baseURL, 'guest', 'Gus');
+    await guest.page.goto('/');
+    await appReady(guest.page);
+    const shared = await page.request.post(`/api/chargers/${id}/shares`, { data: { email: guest.email, role: 'viewer' } });
+    expect(shared.status()).toBe(201);
+
+    const invitations = guest.page.getByRole('region', { name: 'Invitations' });
+    await expect(invitations).toContainText('Olga invites you to share “Garage” as viewer.');
+    await invitations.getByRole('button', { name: 'Decline' }).click();
+    await expect(guest.page.getByText('You declined to share Garage.')).toBeVisible();
+    await expect(invitations).toHaveCount(0);
+    await expect(guest.page.getByRole('heading', { name: 'No chargers yet' })).toBeVisible();
+    const sharing = await (await page.request.get(`/api/chargers/${id}/shares`)).json();
+    expect(sharing).toEqual({ shares: [], invitations: [] });
+    await guest.page.context().close();
+  });
+
   test('a shared user can leave the charger', async ({ page, browser, baseURL }) => {
     const email = uniqueEmail('owner');
     await createConfirmedUser(page.request, email, 'Olga');
@@ -137,6 +169,7 @@ test.describe('Sharing', () => {
     const guest = await person(browser, baseURL, 'guest', 'Gus');
     const shared = await page.request.post(`/api/chargers/${id}/shares`, { data: { email: guest.email, role: 'editor' } });
     expect(shared.status()).toBe(201);
+    await acceptThroughApi(guest.page.request, id);
 
     await new SettingsPage(guest.page).goto(id);
     await guest.page.getByRole('button', { name: 'Leave charger' }).click();

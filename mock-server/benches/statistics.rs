@@ -5,8 +5,8 @@
 
 use std::time::Instant;
 
+use charge_mock_server::simulator::catalogue;
 use charge_mock_server::simulator::physics::constant_charge;
-use charge_mock_server::simulator::{TickOutcome, catalogue, record};
 use charge_mock_server::statistics::compute;
 use charge_mock_server::{AppState, Config};
 use charge_model::charger::{ChargerModel, ChargerSettings};
@@ -54,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
     }
     let sessions = finished.len();
     for chunk in finished.chunks(1000) {
-        record(&state.db, TickOutcome { finished: chunk.to_vec(), firmware: Vec::new() }).await?;
+        charge_mock_server::charges::record(&state.db, chunk.to_vec()).await?;
     }
     let last_day = first_day + Duration::days(1094);
     println!("Statistics over {sessions} sessions of 10 chargers, {first_day} to {last_day}:");

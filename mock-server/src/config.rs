@@ -39,13 +39,32 @@ pub struct Config {
     #[arg(long, env = "CP_DEV_ENDPOINTS", action = clap::ArgAction::Set)]
     pub dev_endpoints: Option<bool>,
 
-    /// Mark the session cookie `Secure` (set it when the portal is served over HTTPS).
-    #[arg(long, env = "CP_SECURE_COOKIES", default_value_t = false, action = clap::ArgAction::Set)]
-    pub secure_cookies: bool,
+    /// Mark cookies `Secure` (with the `__Host-` prefix). By default they are whenever the
+    /// public URL is `https://`, which also turns on HSTS.
+    #[arg(long, env = "CP_SECURE_COOKIES", action = clap::ArgAction::Set)]
+    pub secure_cookies: Option<bool>,
 
     /// How long a session lasts, in hours.
     #[arg(long, env = "CP_SESSION_HOURS", default_value_t = 24 * 14)]
     pub session_hours: u64,
+
+    /// A session unused for this many hours ends.
+    #[arg(long, env = "CP_SESSION_IDLE_HOURS", default_value_t = 12)]
+    pub session_idle_hours: u64,
+
+    /// Behind a reverse proxy: the request header in which the proxy puts the client's address
+    /// (`X-Forwarded-For`, `X-Real-IP`), read for rate limits. Set it only when a proxy always
+    /// sets that header; without it, clients are told apart by the TCP peer address.
+    #[arg(long, env = "CP_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
+
+    /// Accounts one client address may register in an hour.
+    #[arg(long, env = "CP_REGISTRATIONS_PER_HOUR", default_value_t = 10)]
+    pub registrations_per_hour: u32,
+
+    /// Emails with links (confirmation, password reset) one client address may ask for in an hour.
+    #[arg(long, env = "CP_EMAIL_LINKS_PER_HOUR", default_value_t = 20)]
+    pub email_links_per_hour: u32,
 
     /// Failed logins allowed per email address within `login_window_secs`.
     #[arg(long, env = "CP_LOGIN_MAX_FAILURES", default_value_t = 5)]
@@ -103,8 +122,12 @@ impl Config {
             smtp_url: None,
             mail_from: "Charge Portal <no-reply@charge-portal.local>".to_owned(),
             dev_endpoints: None,
-            secure_cookies: false,
+            secure_cookies: None,
+            client_ip_header: None,
+            registrations_per_hour: 10,
+            email_links_per_hour: 20,
             session_hours: 24,
+            session_idle_hours: 12,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
             time_scale: 1.0,
@@ -157,6 +180,20 @@ impl Config {
         }
     }
 
+    /// Whether the portal is reached over HTTPS (its public URL says so).
+    pub fn https(&self) -> bool {
+        self.public_url().get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    }
+
+    /// Whether cookies are `Secure` (and the session cookie `__Host-` prefixed).
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| self.https())
+    }
+
+    pub fn session_idle_secs(&self) -> i64 {
+        (self.session_idle_hours.max(1) * 3600) as i64
+    }
+
     pub fn session_ttl(&self) -> Duration {
         Duration::from_secs(self.session_hours * 3600)
     }
@@ -182,6 +219,18 @@ mod tests {
         assert_eq!(config("192.0.2.7:8080", false, None).dev_endpoints(), Ok(false));
         assert_eq!(config("127.0.0.1:8080", true, None).dev_endpoints(), Ok(false));
         assert_eq!(config("127.0.0.1:8080", false, Some(false)).dev_endpoints(), Ok(false));
+    }
+
+    #[test]
+    fn an_https_public_url_makes_cookies_secure_unless_told_otherwise() {
+        let mut config = config("127.0.0.1:8080", false, None);
+        config.public_url = Some("HTTPS://portal.example.com/".to_owned());
+        assert!(config.https() && config.secure_cookies());
+        config.secure_cookies = Some(false);
+        assert!(!config.secure_cookies());
+        config.public_url = Some("http://127.0.0.1:8080".to_owned());
+        config.secure_cookies = None;
+        assert!(!config.https() && !config.secure_cookies());
     }
 
     #[test]

@@ -18,13 +18,16 @@ use crate::accounts::store as accounts;
 use crate::auth::password;
 use crate::chargers::store::{self as chargers, JsonColumn};
 use crate::simulator::physics::constant_charge;
-use crate::simulator::{TickOutcome, catalogue, record};
+use crate::simulator::{FinishedSession, catalogue};
 
 pub const DEMO_EMAIL: &str = "demo@charge-portal.local";
 pub const DEMO_PASSWORD: &str = "demo charge portal";
 const NEIGHBOUR_EMAIL: &str = "neighbour@charge-portal.local";
 /// How far back the charges go, in days (18 months).
 pub const HISTORY_DAYS: i64 = 548;
+/// The cards of the demo's chargers (by index: Home, Office).
+const CARDS: [(usize, &str, &str); 3] =
+    [(0, "A1B2C3D4", "Demo's card"), (0, "5E6F7A8B", "Partner's card"), (1, "C0FFEE01", "Company card")];
 /// When the neighbour shared their charger with the demo user, in days before seeding.
 pub const SHARED_DAYS_AGO: i64 = 120;
 
@@ -84,18 +87,16 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
                 chargers::save_json(conn, &paired[index].0, JsonColumn::Tariff, tariff)?;
             }
             // Cards, so that some charges are credited to one (the history filters by card).
-            for (charger, code, name) in [
-                (0, "A1B2C3D4", "Demo's card"),
-                (0, "5E6F7A8B", "Partner's card"),
-                (1, "C0FFEE01", "Company card"),
-            ] {
+            for (charger, code, name) in CARDS {
                 chargers::save_card(conn, &paired[charger].0, None, code, name)?;
             }
             Ok(paired)
         })
         .await?;
-    for (id, model, firmware) in &ids {
+    for (index, (id, model, firmware)) in ids.iter().enumerate() {
         state.simulator.add(id.clone(), *model, firmware.clone());
+        let codes = CARDS.iter().filter(|card| card.0 == index).map(|card| card.1.to_owned()).collect();
+        state.simulator.update(id, |charger| charger.cards = codes);
     }
     let mut rng = StdRng::seed_from_u64(42);
     let mut finished = Vec::new();
@@ -119,11 +120,15 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
             let start = madrid::instant(date.and_time(
                 NaiveTime::from_hms_opt(start_hour, rng.random_range(0..60), 0).unwrap_or_default(),
             ));
-            finished.push(constant_charge(id, start, minutes, power_w));
+            // The simulator decides which card, if any, started it.
+            finished.push(FinishedSession {
+                card: state.simulator.swipe(id),
+                ..constant_charge(id, start, minutes, power_w)
+            });
         }
     }
     for chunk in finished.chunks(500) {
-        record(&state.db, TickOutcome { finished: chunk.to_vec(), firmware: Vec::new() }).await?;
+        crate::charges::record(&state.db, chunk.to_vec()).await?;
     }
     tracing::info!(email = DEMO_EMAIL, sessions = finished.len(), "demo account seeded");
     Ok(true)

@@ -12,7 +12,7 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::error::{ApiJson, ApiPath, ApiResult};
-use crate::simulator::{Car, TickOutcome, catalogue};
+use crate::simulator::{Car, catalogue};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -80,8 +80,8 @@ pub async fn car(
             return Err(crate::chargers::access::not_found());
         }
     } else if let Some(finished) = state.simulator.unplug_car(&id) {
-        crate::simulator::record(&state.db, TickOutcome { finished: vec![finished], firmware: vec![] })
-            .await?;
+        // Recorded now, or queued and retried if the database refuses: the car is gone either way.
+        state.charges.finished(vec![finished]).await;
     }
     Ok(StatusCode::NO_CONTENT)
 }
@@ -89,7 +89,7 @@ pub async fn car(
 /// A finished charge to record as if it had happened (demos, tests of costs and statistics).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct PastChargeRequest {
-    /// Unix seconds.
+    /// Unix seconds, in the years 2000 to 2100 (Madrid).
     pub started_at: i64,
     pub minutes: u32,
     /// Constant charging power (W).
@@ -113,10 +113,7 @@ pub async fn past_charge(
     let mut errors = charge_model::FieldErrors::new();
     errors.check("minutes", charge_model::validate::in_range(f64::from(request.minutes), 1.0, 48.0 * 60.0));
     errors.check("power_w", charge_model::validate::in_range(request.power_w, 0.0, 50_000.0));
-    let started_at = chrono::DateTime::from_timestamp(request.started_at, 0);
-    if started_at.is_none() {
-        errors.add("started_at", charge_model::Problem::Other("Give a time in Unix seconds.".to_owned()));
-    }
+    let started_at = errors.check("started_at", charge_model::madrid::check_instant(request.started_at));
     errors.into_result().map_err(crate::error::ApiError::Validation)?;
     let started_at = started_at.unwrap_or_default();
     let finished = crate::simulator::physics::constant_charge(
@@ -125,7 +122,8 @@ pub async fn past_charge(
         i64::from(request.minutes),
         request.power_w,
     );
-    crate::simulator::record(&state.db, TickOutcome { finished: vec![finished], firmware: vec![] }).await?;
+    let finished = crate::simulator::FinishedSession { card: state.simulator.swipe(&id), ..finished };
+    crate::charges::record(&state.db, vec![finished]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -166,6 +164,7 @@ pub struct OutboxMail {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct OutboxQuery {
     /// Only emails to this address.
     pub to: Option<String>,

@@ -144,7 +144,8 @@ impl Live {
 impl Live {
     async fn session_alive(&self) -> bool {
         let (session, now) = (self.session.clone(), self.state.clock.unix());
-        let user = self.state.db.run(move |conn| session::user_of(conn, &session, now)).await;
+        let idle = self.state.config.session_idle_secs();
+        let user = self.state.db.run(move |conn| session::user_of(conn, &session, now, idle)).await;
         matches!(user, Ok(Some(id)) if id == self.user_id)
     }
 }

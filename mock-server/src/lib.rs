@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod chargers;
+pub mod charges;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -49,6 +50,8 @@ pub struct AppState {
     pub clock: Clock,
     pub mailer: Arc<mail::Mailer>,
     pub simulator: Arc<simulator::Simulator>,
+    /// Keeps the charges the simulator reports, finished and in progress.
+    pub charges: Arc<charges::Charges>,
     /// Sessions that end (logout, password change or reset, account deleted).
     pub session_endings: auth::session::Endings,
     /// Becomes `true` when the server starts shutting down: live streams close.
@@ -61,26 +64,35 @@ impl AppState {
         config.dev_endpoints().map_err(anyhow::Error::msg)?;
         let db = Db::open(&config.database)?;
         let clock = Clock::default();
-        let simulator = db.blocking(|conn| {
+        let simulator = Arc::new(db.blocking(|conn| {
             simulator::catalogue::ensure(conn)?;
             simulator::Simulator::load(conn, config.simulator(), clock.clone())
-        })?;
+        })?);
+        let charges = charges::Charges::open(db.clone(), simulator.clone(), clock.clone())?;
         let mailer = mail::Mailer::new(&config.mail_from, config.smtp_url.as_deref())?;
         Ok(AppState {
             db,
             config: Arc::new(config),
             clock,
             mailer: Arc::new(mailer),
-            simulator: Arc::new(simulator),
+            simulator,
+            charges: Arc::new(charges),
             session_endings: auth::session::Endings::default(),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         })
     }
 
-    /// Starts the simulator's background task (needs a Tokio runtime).
+    /// Starts the simulation and the market price fetcher (needs a Tokio runtime).
     pub fn start_background_tasks(&self) {
-        self.simulator.start(self.db.clone());
+        self.charges.start(self.stopping.subscribe());
         tariffs::fetch::start(self.clone());
+    }
+
+    /// Once [`serve`] has returned: stops the simulation and saves what must outlive the
+    /// process (the charges in progress, resumed at the next start).
+    pub async fn shutdown(&self) {
+        self.stopping.send_replace(true);
+        self.charges.shutdown().await;
     }
 }
 
@@ -113,12 +125,17 @@ pub fn app(state: AppState) -> Router {
     if state.config.dev_endpoints() == Ok(true) {
         api = api.merge(dev::router());
     }
-    let (api, spec) = api.split_for_parts();
+    let (api, mut spec) = api.split_for_parts();
+    utoipa::Modify::modify(&openapi::CommonAnswers, &mut spec);
     let spec = Arc::new(spec);
 
     let csp = web::content_security_policy(&state.config.dist);
     let portal = web::portal(&state.config.dist);
 
+    let hsts = state.config.https().then(|| {
+        // Only where the portal is reached over HTTPS: a browser then refuses plain HTTP for a year.
+        security_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")
+    });
     api.route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound("No such API endpoint.".to_owned()) }))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
@@ -131,6 +148,7 @@ pub fn app(state: AppState) -> Router {
         // Emailed links carry secrets in their query: never send them on as a referrer.
         .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
         .layer(security_header(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"))
+        .layer(tower::util::option_layer(hsts))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(|_| {
             ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()

@@ -47,7 +47,10 @@ async fn main() -> anyhow::Result<()> {
     }
     state.start_background_tasks();
     println!("Charge Portal mock server listening on http://{address}");
-    charge_mock_server::serve(listener, state, stop_signal()).await?;
+    let served = charge_mock_server::serve(listener, state.clone(), stop_signal()).await;
+    // Also when serving failed: the charges in progress are saved before the process ends.
+    state.shutdown().await;
+    served?;
     tracing::info!("stopped");
     Ok(())
 }

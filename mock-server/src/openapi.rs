@@ -1,6 +1,11 @@
 //! The OpenAPI document of the REST contract, generated from the handlers.
 
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::header::{Header, HeaderBuilder};
+use utoipa::openapi::path::{Operation, ParameterIn};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, KnownFormat, SchemaFormat};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Schema, Type};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -34,7 +39,7 @@ impl Modify for SessionCookie {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
-            "session",
+            SESSION,
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::auth::session::COOKIE))),
         );
     }
@@ -44,3 +49,154 @@ impl Modify for SessionCookie {
 pub fn base() -> utoipa::openapi::OpenApi {
     ApiDoc::openapi()
 }
+
+/// Name of the session's security scheme.
+const SESSION: &str = "session";
+
+/// Operations anyone may call: everything else needs a session (`CurrentUser`).
+const PUBLIC_PREFIXES: [&str; 2] = ["/api/auth/", "/api/dev/"];
+
+/// Operations that answer 429 (`Retry-After`) when a limit is reached: attempts counted in
+/// `auth::throttle` (logins, registrations, emailed links, password checks, invitations),
+/// and the password hashing of `auth::password` when too many wait for it.
+const RATE_LIMITED: [(&str, &str); 8] = [
+    ("post", "/api/auth/login"),
+    ("post", "/api/auth/register"),
+    ("post", "/api/auth/forgot-password"),
+    ("post", "/api/auth/resend-confirmation"),
+    ("post", "/api/auth/reset-password"),
+    ("post", "/api/account/password"),
+    ("delete", "/api/account"),
+    ("post", "/api/chargers/{id}/shares"),
+];
+
+/// The answers no handler spells out because the extractors, the body limit or the
+/// error type give them, added to the finished document (after the routers' paths):
+/// 400, 413, 415 and 422 where a JSON body is read, 400 where a query is read, 404 where a
+/// path names something, 401 and the session requirement where `CurrentUser` is extracted,
+/// 429 where a limit applies, 500 everywhere. An answer a handler documents is kept.
+pub struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (name, description) in [
+            (
+                "BadRequest",
+                "The request could not be read: malformed JSON, a body that is not an object, or an unreadable query",
+            ),
+            ("Unauthenticated", "Not logged in, or the session has ended"),
+            ("NotFound", "No such resource, or not one of this user's"),
+            ("PayloadTooLarge", "The body is larger than 64 KiB"),
+            ("UnsupportedMediaType", "The body is not sent as `Content-Type: application/json`"),
+            ("Validation", "Some fields are not valid: `fields` names each with its problem"),
+            ("Internal", "Something went wrong on the server"),
+        ] {
+            components.responses.insert(name.to_owned(), error_answer(description).build().into());
+        }
+        components.responses.insert(
+            "TooManyRequests".to_owned(),
+            error_answer("Too many attempts; `Retry-After` says when to try again")
+                .header(RETRY_AFTER, retry_after())
+                .build()
+                .into(),
+        );
+
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let operations = [
+                ("get", &mut item.get),
+                ("put", &mut item.put),
+                ("post", &mut item.post),
+                ("delete", &mut item.delete),
+                ("patch", &mut item.patch),
+            ];
+            for (method, operation) in operations {
+                if let Some(operation) = operation {
+                    complete(path, method, operation);
+                }
+            }
+        }
+    }
+}
+
+const RETRY_AFTER: &str = "Retry-After";
+
+/// Every 429 carries it.
+fn retry_after() -> Header {
+    HeaderBuilder::new()
+        .schema(Some(ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0))))
+        .description(Some("Seconds to wait before trying again"))
+        .build()
+}
+
+fn error_answer(description: &str) -> ResponseBuilder {
+    ResponseBuilder::new().description(description).content(
+        "application/json",
+        ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+    )
+}
+
+fn complete(path: &str, method: &str, operation: &mut Operation) {
+    let parameters = operation.parameters.iter().flatten();
+    let located =
+        |place: ParameterIn| parameters.clone().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place));
+    let mut answers = Vec::new();
+    if operation.request_body.is_some() {
+        answers.extend([("400", "BadRequest"), ("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
+        answers.push(("422", "Validation"));
+    }
+    if located(ParameterIn::Query) {
+        answers.push(("400", "BadRequest"));
+    }
+    if located(ParameterIn::Path) {
+        answers.push(("404", "NotFound"));
+    }
+    if !PUBLIC_PREFIXES.iter().any(|prefix| path.starts_with(prefix)) {
+        answers.push(("401", "Unauthenticated"));
+        operation.security = Some(vec![SecurityRequirement::new(SESSION, Vec::<String>::new())]);
+    }
+    if RATE_LIMITED.contains(&(method, path)) {
+        answers.push(("429", "TooManyRequests"));
+    }
+    answers.push(("500", "Internal"));
+    for (status, name) in answers {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+    }
+    // A handler's own 429 (with its own description) gets the header too.
+    if let Some(RefOr::T(answer)) = operation.responses.responses.get_mut("429") {
+        answer.headers.entry(RETRY_AFTER.to_owned()).or_insert_with(|| retry_after().into());
+    }
+}
+
+/// One sample of a charger's recent power (`GET /api/chargers/{id}/power`): `[unix ms, W]`.
+///
+/// A named schema rather than the tuple written inline: schemathesis 4.32 refuses a `prefixItems`
+/// tuple inline in a response ("Invalid Schema Object"), and reads it fine as a component.
+pub struct PowerSample;
+
+impl utoipa::PartialSchema for PowerSample {
+    fn schema() -> RefOr<Schema> {
+        let field = |kind: Type, format: KnownFormat, description: &str| {
+            ObjectBuilder::new()
+                .schema_type(kind)
+                .format(Some(SchemaFormat::KnownFormat(format)))
+                .description(Some(description))
+                .build()
+        };
+        ArrayBuilder::new()
+            .prefix_items([
+                field(Type::Integer, KnownFormat::Int64, "Unix milliseconds"),
+                field(Type::Number, KnownFormat::Float, "Charging power (W)"),
+            ])
+            .items(ArrayItems::False)
+            .description(Some("`[unix ms, W]`"))
+            .build()
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PowerSample {}

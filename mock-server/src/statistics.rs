@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use axum::extract::State;
+use charge_model::charger::Role;
 use charge_model::sessions::{PricedSlice, Totals};
 use charge_model::statistics::{Bucket, BucketSize, ChargerTotals, MAX_DAYS, Statistics};
 use charge_model::tariff::round_pico_to_cents;
@@ -27,12 +28,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatisticsQuery {
     /// First day, `YYYY-MM-DD` (Madrid).
+    #[param(required = true, format = Date)]
     pub from: Option<String>,
     /// Last day, inclusive.
+    #[param(required = true, format = Date)]
     pub to: Option<String>,
     /// `day`, `week` or `month` (default `day`).
+    #[param(value_type = Option<charge_model::statistics::BucketSize>, inline)]
     pub bucket: Option<String>,
     /// One charger's ID; all the user can see without it.
     pub charger: Option<String>,
@@ -55,6 +60,8 @@ pub async fn statistics(
     if to.is_none() {
         errors.add("to", Problem::Other("Give the last day as YYYY-MM-DD.".to_owned()));
     }
+    let from = from.and_then(|day| errors.check("from", madrid::check_day(day)));
+    let to = to.and_then(|day| errors.check("to", madrid::check_day(day)));
     if let (Some(from), Some(to)) = (from, to)
         && !(0..MAX_DAYS).contains(&(to - from).num_days())
     {
@@ -69,24 +76,25 @@ pub async fn statistics(
     let (from, to, bucket) =
         (from.unwrap_or_default(), to.unwrap_or_default(), bucket.unwrap_or(BucketSize::Day));
     if let Some(charger) = &query.charger {
-        access::require(&state, &user, charger, charge_model::charger::Role::Viewer).await?;
+        access::require(&state, &user, charger, Role::Viewer).await?;
     }
     let (user_id, only) = (user.id, query.charger.clone());
     Ok(ApiJson(state.db.run(move |conn| compute(conn, user_id, only.as_deref(), from, to, bucket)).await?))
 }
 
-/// A charger the user sees, and since when (unix s) its charges count for them.
+/// A charger the user sees, since when (unix s) its charges count for them, and their role.
 pub(crate) struct Visible {
     pub id: String,
     pub name: String,
     pub since: i64,
+    pub role: Role,
 }
 
 pub(crate) fn visible(conn: &Connection, user_id: i64) -> ApiResult<Vec<Visible>> {
     let mut statement = conn.prepare_cached(
-        "SELECT id, settings, 0 FROM chargers WHERE owner_id = ?1
+        "SELECT id, settings, 0, 'owner' FROM chargers WHERE owner_id = ?1
          UNION ALL
-         SELECT c.id, c.settings, s.shared_at FROM shares s JOIN chargers c ON c.id = s.charger_id WHERE s.user_id = ?1",
+         SELECT c.id, c.settings, s.shared_at, s.role FROM shares s JOIN chargers c ON c.id = s.charger_id WHERE s.user_id = ?1",
     )?;
     let rows = statement.query_map([user_id], |row| {
         let settings: Option<String> = row.get(1)?;
@@ -94,7 +102,9 @@ pub(crate) fn visible(conn: &Connection, user_id: i64) -> ApiResult<Vec<Visible>
             .and_then(|json| serde_json::from_str::<charge_model::charger::ChargerSettings>(&json).ok())
             .map(|s| s.name)
             .unwrap_or_default();
-        Ok(Visible { id: row.get(0)?, name, since: row.get(2)? })
+        // The least role if the stored one is unknown: it shows the least.
+        let role = Role::from_tag(&row.get::<_, String>(3)?).unwrap_or(Role::Viewer);
+        Ok(Visible { id: row.get(0)?, name, since: row.get(2)?, role })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

@@ -63,7 +63,8 @@ fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
-        .any(|pair| pair.trim().starts_with(&format!("{}=", crate::auth::session::COOKIE)))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, _)| [crate::auth::session::COOKIE, crate::auth::session::SECURE_COOKIE].contains(&name))
 }
 
 /// Sets `Cache-Control`: a year for content-hashed assets, revalidation for the rest,

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{FieldErrors, in_range, optional_text};
+use crate::validate::{FieldErrors, in_range, is_hidden_control, is_invisible, optional_text};
 use crate::{Language, Problem};
 
 /// Shortest accepted password, in characters.
@@ -27,7 +27,10 @@ pub const BATTERY_KWH: (f64, f64) = (1.0, 300.0);
 pub struct Email(String);
 
 impl Email {
-    /// Trims, lower-cases ASCII letters and checks the shape `local@domain.tld`.
+    /// Trims, lower-cases ASCII letters and checks the shape `local@domain.tld`: one plain
+    /// address, exactly one `@`, none of the characters that make a mail header hold a name, a
+    /// quoted part or a list (`"`, `,`, `<`, `>`, `(`, `)`, `;`, `:`, `[`, `]`, `\`), and no
+    /// white space, control, text-direction or invisible characters.
     pub fn parse(raw: &str) -> Result<Email, Problem> {
         let value = raw.trim();
         if value.is_empty() {
@@ -36,13 +39,14 @@ impl Email {
         if value.chars().count() > EMAIL_MAX as usize {
             return Err(Problem::TooLong { max: EMAIL_MAX });
         }
-        let (local, domain) = value.rsplit_once('@').ok_or(Problem::InvalidEmail)?;
+        let (local, domain) = value.split_once('@').ok_or(Problem::InvalidEmail)?;
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
             && !domain.contains("..")
             && !domain.contains('@');
-        let chars_ok = !value.chars().any(|c| c.is_whitespace() || c.is_control());
+        let chars_ok =
+            !value.chars().any(|c| is_hidden_control(c) || is_invisible(c) || "\",<>();:[]\\".contains(c));
         if local.is_empty() || !domain_ok || !chars_ok {
             return Err(Problem::InvalidEmail);
         }
@@ -96,9 +100,12 @@ fn check_given_password(password: &str) -> Result<(), Problem> {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 80))]
     pub name: String,
     /// Language of the emails sent to this account.
     #[serde(default)]
@@ -120,7 +127,9 @@ impl RegisterRequest {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
@@ -138,6 +147,7 @@ impl LoginRequest {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EmailRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
 }
 
@@ -162,6 +172,7 @@ pub struct ConfirmEmailRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetPasswordRequest {
     pub token: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
 }
 
@@ -177,7 +188,9 @@ impl ResetPasswordRequest {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub current_password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub new_password: String,
 }
 
@@ -197,6 +210,7 @@ impl ChangePasswordRequest {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeleteAccountRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub password: String,
 }
 
@@ -229,13 +243,17 @@ pub struct SessionInfo {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profile {
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 80))]
     pub name: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub vehicle_make: String,
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 60))]
     pub vehicle_model: String,
     /// Usable battery capacity in kWh.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 300))]
     pub battery_kwh: Option<f64>,
     /// Whether to email the user when a charge ends.
     #[serde(default)]
@@ -272,6 +290,9 @@ mod tests {
     fn emails_are_trimmed_and_lowercased() {
         assert_eq!(Email::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
         assert_eq!(Email::parse("Ñandú@Correo.ES").unwrap().as_str(), "Ñandú@correo.es");
+        for fine in ["o'brien@example.com", "ana+garage@example.com", "ana.b-c_d@mail.example.es"] {
+            assert_eq!(Email::parse(fine).unwrap().as_str(), fine);
+        }
     }
 
     #[test]
@@ -285,6 +306,25 @@ mod tests {
             "ana@example.",
             "a na@x.es",
             "ana@x..es",
+            "ana@evil.example@example.com",
+            "\"ana\"@example.com",
+            "\"ana bob\"@example.com",
+            "ana,bob@example.com",
+            "<ana@example.com>",
+            "Ana<ana@example.com>",
+            "ana>@example.com",
+            "ana;bob@example.com",
+            "ana:bob@example.com",
+            "ana\\bob@example.com",
+            "ana(x)@example.com",
+            "ana@[127.0.0.1]",
+            "ana\u{202E}@example.com",
+            "ana@exam\u{2067}ple.com",
+            "ana\u{200F}@example.com",
+            "\u{200B}ana@example.com",
+            "ana\u{FEFF}@example.com",
+            "ana@example.com\u{0}",
+            "ana\r\n@example.com",
         ] {
             assert_eq!(Email::parse(bad), Err(Problem::InvalidEmail), "{bad}");
         }
@@ -350,4 +390,21 @@ mod tests {
                 .unwrap();
         assert_eq!(Problem::from(unknown), Problem::Other("Too blue.".to_owned()));
     }
+}
+
+/// One of the user's logged-in sessions (`GET /api/account/sessions`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ActiveSession {
+    pub id: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds, to the minute.
+    pub last_seen_at: i64,
+    /// The browser's own description, as it sent it when logging in.
+    pub user_agent: String,
+    /// The address it logged in from (an IPv6 network as its /64).
+    pub address: String,
+    /// The session making this request.
+    pub current: bool,
 }

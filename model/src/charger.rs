@@ -128,7 +128,7 @@ pub struct Features {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
-    /// Sees everything, changes nothing.
+    /// Sees everything but the RFID card codes (masked), changes nothing.
     Viewer,
     /// Changes settings, current, lock, schedules, tariff and cards; cannot share or remove.
     Editor,
@@ -143,6 +143,12 @@ impl Role {
 
     pub fn is_owner(self) -> bool {
         self == Role::Owner
+    }
+
+    /// Whether RFID card codes are shown in full: to those who may change the cards. A code
+    /// opens the charger to whoever clones a card with it; viewers see [`masked_card_code`].
+    pub fn sees_card_codes(self) -> bool {
+        self.can_edit()
     }
 
     pub fn tag(self) -> &'static str {
@@ -245,7 +251,9 @@ pub struct ChargerDetail {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PairRequest {
+    /// The 10 letters and digits on the label (spaces and dashes are ignored, case too).
     pub id: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub name: String,
 }
 
@@ -379,9 +387,11 @@ pub struct Ocpp {
     pub enabled: bool,
     /// `ws://` or `wss://` address of the central system.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
     pub url: String,
     /// The ID the charger is registered with on the central system.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 48))]
     pub charge_point_id: String,
 }
 
@@ -389,12 +399,16 @@ pub struct Ocpp {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChargerSettings {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub name: String,
     pub cover: Cover,
     /// The logo lighting (Trydan models).
     pub led: bool,
     pub display_language: DisplayLanguage,
+    /// 6 to 32 A, not above `max_current_a`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 6, maximum = 32))]
     pub min_current_a: u8,
+    #[cfg_attr(feature = "openapi", schema(minimum = 6, maximum = 32))]
     pub max_current_a: u8,
     pub supply: Supply,
     /// Lock by itself after 60 s without use (Trydan models).
@@ -406,10 +420,27 @@ pub struct ChargerSettings {
     /// Disconnect when the grid risks overload.
     pub energy_alert: bool,
     /// Which meter input each phase is wired to (Pole Pro): a permutation of 1, 2, 3.
+    #[cfg_attr(feature = "openapi", schema(schema_with = phase_permutation))]
     pub phase_mapping: [u8; 3],
     pub ocpp: Ocpp,
     /// V2C Payments: charge other users for each session.
     pub payments: bool,
+}
+
+/// `phase_mapping` as the OpenAPI document shows it: 1, 2 and 3, each once, in any order.
+#[cfg(feature = "openapi")]
+fn phase_permutation() -> utoipa::openapi::Array {
+    let phase = utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::Integer)
+        .minimum(Some(1))
+        .maximum(Some(3));
+    utoipa::openapi::ArrayBuilder::new()
+        .items(phase)
+        .min_items(Some(3))
+        .max_items(Some(3))
+        .unique_items(true)
+        .description(Some("Which meter input each phase is wired to (Pole Pro): a permutation of 1, 2, 3."))
+        .build()
 }
 
 impl Default for ChargerSettings {
@@ -505,6 +536,8 @@ pub fn is_websocket_url(url: &str) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntensityRequest {
+    /// Within the charger's `min_current_a` and `max_current_a` (6 to 32 A).
+    #[cfg_attr(feature = "openapi", schema(minimum = 6, maximum = 32))]
     pub amps: u8,
 }
 
@@ -565,8 +598,28 @@ pub struct OperationRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RfidCard {
     pub id: i64,
+    /// The code; masked (`••••2BF1`) for viewers.
     pub code: String,
     pub name: String,
+}
+
+impl RfidCard {
+    /// The card as a user with `role` sees it.
+    pub fn seen_by(self, role: Role) -> RfidCard {
+        if role.sees_card_codes() { self } else { RfidCard { code: masked_card_code(&self.code), ..self } }
+    }
+}
+
+/// How many of a card code's last characters a viewer sees: at most 4, and at most half.
+pub fn card_code_shown(len: usize) -> usize {
+    (len / 2).min(4)
+}
+
+/// A card code as viewers see it: every character but the last [`card_code_shown`] as `•`.
+pub fn masked_card_code(code: &str) -> String {
+    let len = code.chars().count();
+    let hidden = len - card_code_shown(len);
+    code.chars().enumerate().map(|(i, c)| if i < hidden { '•' } else { c }).collect()
 }
 
 /// Longest card name; a card code is 4 to 20 hexadecimal digits.
@@ -576,7 +629,10 @@ pub const CARD_NAME_MAX: u32 = 40;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CardRequest {
+    /// 4 to 20 hexadecimal digits; spaces, `:` and `-` between them are ignored.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"^[\s:-]*([0-9A-Fa-f][\s:-]*){4,20}$"))]
     pub code: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 40))]
     pub name: String,
 }
 
@@ -684,6 +740,29 @@ mod tests {
         let errors = bad.validate().unwrap_err();
         assert_eq!(errors.get("code"), Some(&Problem::InvalidCardCode));
         assert_eq!(errors.get("name"), Some(&Problem::Required));
+    }
+
+    #[test]
+    fn names_must_read_as_typed() {
+        let card = CardRequest { code: "AAAA0001".into(), name: "Ana\u{202E}".into() };
+        assert_eq!(card.validate().unwrap_err().get("name"), Some(&Problem::InvalidCharacters));
+        let pair = PairRequest { id: "NFGJKFHDQ7".into(), name: "\u{200B}".into() };
+        assert_eq!(pair.validate().unwrap_err().get("name"), Some(&Problem::InvalidCharacters));
+        let settings = ChargerSettings { name: "Garage\r\nX".into(), ..ChargerSettings::default() };
+        assert_eq!(settings.validate().unwrap_err().get("name"), Some(&Problem::InvalidCharacters));
+    }
+
+    #[test]
+    fn viewers_see_card_codes_masked() {
+        assert_eq!(masked_card_code("04A32BF1"), "••••2BF1");
+        assert_eq!(masked_card_code("0123456789ABCDEF0123"), "••••••••••••••••0123");
+        assert_eq!(masked_card_code("C0DE"), "••DE");
+        assert_eq!(masked_card_code("C0DE5"), "•••E5");
+        assert_eq!(masked_card_code(""), "");
+        let card = RfidCard { id: 1, code: "04A32BF1".into(), name: "Ana".into() };
+        assert_eq!(card.clone().seen_by(Role::Viewer).code, "••••2BF1");
+        assert_eq!(card.clone().seen_by(Role::Editor), card);
+        assert_eq!(card.clone().seen_by(Role::Owner), card);
     }
 
     #[test]

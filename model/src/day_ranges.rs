@@ -27,8 +27,10 @@ pub fn parse_minute(text: &str) -> Option<u16> {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Span {
     /// Minutes since midnight, 0 to 1439.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1439))]
     pub start: u16,
     /// Minutes since midnight, 1 to 1440; before `start` when the range runs past midnight.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub end: u16,
 }
 

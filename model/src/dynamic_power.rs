@@ -41,6 +41,7 @@ pub enum PvMode {
 pub struct ProfileSlot {
     #[serde(flatten)]
     pub span: Span,
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
     pub max_kw: f64,
 }
 
@@ -53,6 +54,7 @@ pub const MAX_CONTRACTED_KW: f64 = 100.0;
 pub struct DynamicPower {
     pub enabled: bool,
     pub scheme: Scheme,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
     pub contracted_kw: f64,
     pub pv_mode: PvMode,
     /// Monday to Friday; the slots must cover 24 hours without overlap.

@@ -58,10 +58,10 @@ pub enum ErrorCode {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub problem: ProblemCode,
-    /// Lower bound, for `too_short` and `out_of_range`.
+    /// Lower bound, for `too_short`, `out_of_range` and `date_out_of_range` (a year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    /// Upper bound, for `too_long` and `out_of_range`.
+    /// Upper bound, for `too_long`, `out_of_range` and `date_out_of_range` (a year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
     /// The problem's particulars, for `uncovered` and `overlapping`: the time ranges, like
@@ -100,6 +100,8 @@ pub enum ProblemCode {
     Uncovered,
     Overlapping,
     TooManyTimers,
+    InvalidCharacters,
+    DateOutOfRange,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -154,6 +156,14 @@ pub enum Problem {
     Overlapping(String),
     #[error("A charger has at most 2 timers.")]
     TooManyTimers,
+    /// Control characters (NUL, line breaks, tabs…), text-direction overrides, or nothing visible.
+    #[error(
+        "Use visible letters, digits and punctuation: no control, invisible or text-direction characters."
+    )]
+    InvalidCharacters,
+    /// A date outside the years the API supports (`min` and `max` are years, inclusive).
+    #[error("Choose a date in the years {min} to {max}.")]
+    DateOutOfRange { min: i32, max: i32 },
     /// Anything else, described by its message (a type error in the request, a newer server).
     #[error("{0}")]
     Other(String),
@@ -185,6 +195,10 @@ impl From<&Problem> for FieldError {
             Problem::Uncovered(_) => (ProblemCode::Uncovered, None, None),
             Problem::Overlapping(_) => (ProblemCode::Overlapping, None, None),
             Problem::TooManyTimers => (ProblemCode::TooManyTimers, None, None),
+            Problem::InvalidCharacters => (ProblemCode::InvalidCharacters, None, None),
+            Problem::DateOutOfRange { min, max } => {
+                (ProblemCode::DateOutOfRange, Some(f64::from(*min)), Some(f64::from(*max)))
+            }
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
         let detail = match problem {
@@ -224,6 +238,11 @@ impl From<FieldError> for Problem {
             ProblemCode::Uncovered => Problem::Uncovered(error.detail.unwrap_or_default()),
             ProblemCode::Overlapping => Problem::Overlapping(error.detail.unwrap_or_default()),
             ProblemCode::TooManyTimers => Problem::TooManyTimers,
+            ProblemCode::InvalidCharacters => Problem::InvalidCharacters,
+            ProblemCode::DateOutOfRange => Problem::DateOutOfRange {
+                min: error.min.unwrap_or_default() as i32,
+                max: error.max.unwrap_or_default() as i32,
+            },
             ProblemCode::Other => Problem::Other(error.message),
         }
     }

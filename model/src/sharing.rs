@@ -10,7 +10,9 @@ use crate::{FieldErrors, Problem};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareRequest {
+    #[cfg_attr(feature = "openapi", schema(format = Email, max_length = 254))]
     pub email: String,
+    #[cfg_attr(feature = "openapi", schema(schema_with = shareable_role))]
     pub role: Role,
 }
 
@@ -29,6 +31,7 @@ impl ShareRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleRequest {
+    #[cfg_attr(feature = "openapi", schema(schema_with = shareable_role))]
     pub role: Role,
 }
 
@@ -38,6 +41,16 @@ impl RoleRequest {
         errors.check("role", shareable(self.role));
         errors.into_result().map(|()| self.role)
     }
+}
+
+/// The roles [`shareable`] accepts, as the OpenAPI document shows them.
+#[cfg(feature = "openapi")]
+fn shareable_role() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::Type::String)
+        .enum_values(Some([Role::Viewer.tag(), Role::Editor.tag()]))
+        .description(Some("`viewer` or `editor`: a charger has exactly one owner."))
+        .build()
 }
 
 /// There is exactly one owner: the role cannot be given away.

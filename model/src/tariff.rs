@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::day_ranges::{Span, check_cover};
 use crate::madrid;
+use crate::sessions::PricedSlice;
 use crate::{FieldErrors, Problem};
 
 /// A price in micro-euros per kWh: 0.1523 €/kWh is `Price(152_300)`.
@@ -76,6 +77,8 @@ impl Price {
 pub struct PricedSpan {
     #[serde(flatten)]
     pub span: Span,
+    /// µ€/kWh, within ±10 €/kWh.
+    #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
     pub price: Price,
 }
 
@@ -84,15 +87,30 @@ pub struct PricedSpan {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Tariff {
-    /// One price all the time.
-    Flat { price: Price },
+    /// One price all the time (µ€/kWh, within ±10 €/kWh).
+    Flat {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
+        price: Price,
+    },
     /// Prices by time of day; the ranges cover 24 hours.
     TimeRanges { ranges: Vec<PricedSpan> },
     /// Prices by time of day for each day of the week, Monday first.
-    DayTimeRanges { days: Vec<Vec<PricedSpan>> },
+    DayTimeRanges {
+        #[cfg_attr(feature = "openapi", schema(min_items = 7, max_items = 7))]
+        days: Vec<Vec<PricedSpan>>,
+    },
     /// Indexed to the market: the OMIE price plus the access tolls and charges of the
-    /// 2.0TD period (`p1`, `p2`, `p3`) plus the retailer's margin.
-    Indexed { margin: Price, p1: Price, p2: Price, p3: Price },
+    /// 2.0TD period (`p1`, `p2`, `p3`) plus the retailer's margin (µ€/kWh, each within ±10 €/kWh).
+    Indexed {
+        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
+        margin: Price,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
+        p1: Price,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
+        p2: Price,
+        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
+        p3: Price,
+    },
     /// The regulated PVPC 2.0TD price, as published by REE for each hour.
     Pvpc,
     /// The OMIE day-ahead price for Spain, as it is.
@@ -254,34 +272,47 @@ pub struct Cost {
     pub estimated: bool,
 }
 
-/// The cost of a charge under `tariff`: the sum over its slices of energy × the price at the
-/// slice, with `market` quoting the market price of an instant for the tariffs that need one.
-pub fn cost(tariff: &Tariff, slices: &[EnergySlice], market: impl Fn(DateTime<Utc>) -> Quote) -> Cost {
-    let (picos, estimated) = slice_costs(tariff, slices, market);
-    Cost { cents: round_pico_to_cents(picos.iter().map(|&p| i128::from(p)).sum()), estimated }
+/// A charge priced: what it cost, and the exact cost of each of its slices (stored with the
+/// charge, so that statistics add slices up by day or month and round once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PricedCharge {
+    pub cost: Cost,
+    pub slices: Vec<PricedSlice>,
 }
 
-/// The exact cost of each slice in pico-euros (10⁻¹² €), and whether an estimate went in:
-/// what statistics add up per day or month before rounding once.
-pub fn slice_costs(
+/// The cost of a charge under `tariff`: the sum over its slices of energy × the price at the
+/// slice, rounded to cents once, with `market` quoting the market price of an instant for
+/// the tariffs that need one. This is the one cost function: [`cost`] is its total.
+pub fn price(
     tariff: &Tariff,
     slices: &[EnergySlice],
     market: impl Fn(DateTime<Utc>) -> Quote,
-) -> (Vec<i64>, bool) {
+) -> PricedCharge {
     let needs_market = tariff.market().is_some();
     let mut estimated = false;
-    let picos = slices
+    let priced: Vec<PricedSlice> = slices
         .iter()
         .map(|slice| {
-            let Some(at) = DateTime::from_timestamp(slice.start, 0) else { return 0 };
-            let quote = needs_market.then(|| market(at));
-            estimated |= quote.is_some_and(|q| q.estimated);
-            let price = tariff.price_at(at, quote.map(|q| q.price));
-            // mWh × µ€/kWh = 10⁻³ Wh × 10⁻⁶ € / 10³ Wh = 10⁻¹² €; a quarter-hour's is far inside i64.
-            slice.energy_mwh.saturating_mul(price.0)
+            let cost_pico = match DateTime::from_timestamp(slice.start, 0) {
+                Some(at) => {
+                    let quote = needs_market.then(|| market(at));
+                    estimated |= quote.is_some_and(|q| q.estimated);
+                    let price = tariff.price_at(at, quote.map(|q| q.price));
+                    // mWh × µ€/kWh = 10⁻³ Wh × 10⁻⁶ € / 10³ Wh = 10⁻¹² €; a quarter-hour's is far inside i64.
+                    slice.energy_mwh.saturating_mul(price.0)
+                }
+                None => 0,
+            };
+            PricedSlice { start: slice.start, energy_mwh: slice.energy_mwh, cost_pico }
         })
         .collect();
-    (picos, estimated)
+    let cents = round_pico_to_cents(priced.iter().map(|s| i128::from(s.cost_pico)).sum());
+    PricedCharge { cost: Cost { cents, estimated }, slices: priced }
+}
+
+/// What a charge costs under `tariff` (see [`price`]).
+pub fn cost(tariff: &Tariff, slices: &[EnergySlice], market: impl Fn(DateTime<Utc>) -> Quote) -> Cost {
+    price(tariff, slices, market).cost
 }
 
 /// Rounds pico-euros to cents, half away from zero.
@@ -362,6 +393,22 @@ mod tests {
         ];
         // 925 Wh × 0.08 + 920 Wh × 0.20 + 910 Wh × 0.20 = 0.074 + 0.184 + 0.182 = 0.44 €.
         assert_eq!(cost(&tariff, &slices, |_| unreachable!()), Cost { cents: 44, estimated: false });
+    }
+
+    #[test]
+    fn each_slice_keeps_its_exact_cost_and_the_slices_make_the_cost() {
+        let tariff = Tariff::TimeRanges { ranges: ranged(&[(0, 8, 80_000), (8, 24, 200_000)]) };
+        let slices = [slice("2025-11-26T06:45:00Z", 925), slice("2025-11-26T07:00:00Z", 921)];
+        let priced = price(&tariff, &slices, |_| unreachable!());
+        // 925 Wh × 0.08 € = 0.074 €; 921 Wh × 0.20 € = 0.1842 €.
+        let picos: Vec<i64> = priced.slices.iter().map(|s| s.cost_pico).collect();
+        assert_eq!(picos, [74_000_000_000, 184_200_000_000]);
+        assert_eq!(
+            priced.slices[1],
+            PricedSlice { start: slices[1].start, energy_mwh: 921_000, cost_pico: picos[1] }
+        );
+        assert_eq!(priced.cost, Cost { cents: 26, estimated: false }, "0.2582 € rounds once");
+        assert_eq!(cost(&tariff, &slices, |_| unreachable!()), priced.cost);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub const MAX_TIMERS: usize = 2;
 pub struct Timer {
     pub enabled: bool,
     /// Monday first. A range past midnight belongs to the day it starts.
+    #[cfg_attr(feature = "openapi", schema(min_items = 7, max_items = 7))]
     pub days: [bool; 7],
     #[serde(flatten)]
     pub span: Span,
@@ -24,6 +25,8 @@ pub struct Timer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Timers {
+    /// At most [`MAX_TIMERS`].
+    #[cfg_attr(feature = "openapi", schema(max_items = 2))]
     pub timers: Vec<Timer>,
 }
 

@@ -1,12 +1,12 @@
 //! Accounts: registration, login, recovery and profile.
 
 use charge_model::account::{
-    Account, ChangePasswordRequest, ConfirmEmailRequest, DeleteAccountRequest, EmailRequest, LoginRequest,
-    Profile, RegisterRequest, ResetPasswordRequest, SessionInfo,
+    Account, ActiveSession, ChangePasswordRequest, ConfirmEmailRequest, DeleteAccountRequest, EmailRequest,
+    LoginRequest, Profile, RegisterRequest, ResetPasswordRequest, SessionInfo,
 };
 use serde::Deserialize;
 
-use super::{ApiError, delete, empty, fetch, get, json, post, put};
+use super::{ApiError, delete, empty, fetch, fetch_empty, get, json, post, put};
 
 /// `POST /api/auth/register` answer.
 #[derive(Debug, Clone, Deserialize)]
@@ -68,4 +68,17 @@ pub async fn change_password(request: &ChangePasswordRequest) -> Result<(), ApiE
 
 pub async fn delete_account(request: &DeleteAccountRequest) -> Result<(), ApiError> {
     empty(delete("/api/account").await, request).await
+}
+
+/// The user's sessions that have not ended, this one first.
+pub async fn login_sessions() -> Result<Vec<ActiveSession>, ApiError> {
+    fetch(get("/api/account/sessions").await).await
+}
+
+pub async fn end_login_session(id: i64) -> Result<(), ApiError> {
+    fetch_empty(delete(&format!("/api/account/sessions/{id}")).await).await
+}
+
+pub async fn end_other_login_sessions() -> Result<(), ApiError> {
+    fetch_empty(delete("/api/account/sessions").await).await
 }

@@ -1,7 +1,7 @@
 //! Sharing a charger with viewers and editors; invitations; leaving.
 
 use charge_model::charger::{ChargerId, Role};
-use charge_model::sharing::{RoleRequest, ShareRequest, Sharing};
+use charge_model::sharing::{ReceivedInvitation, RoleRequest, ShareRequest, Sharing};
 
 use super::{ApiError, delete, fetch, fetch_empty, get, json, post, put};
 
@@ -9,7 +9,7 @@ pub async fn sharing(id: &ChargerId) -> Result<Sharing, ApiError> {
     fetch(get(&format!("/api/chargers/{id}/shares")).await).await
 }
 
-/// Shares by email: at once with an account, else as an invitation.
+/// Invites an address to share the charger: it is shared when the person accepts.
 pub async fn share(id: &ChargerId, request: &ShareRequest) -> Result<Sharing, ApiError> {
     json(post(&format!("/api/chargers/{id}/shares")).await, request).await
 }
@@ -29,4 +29,17 @@ pub async fn change_invitation(id: &ChargerId, invitation: i64, role: Role) -> R
 
 pub async fn revoke_invitation(id: &ChargerId, invitation: i64) -> Result<(), ApiError> {
     fetch_empty(delete(&format!("/api/chargers/{id}/invitations/{invitation}")).await).await
+}
+
+/// The invitations waiting for the logged-in user's answer.
+pub async fn invitations() -> Result<Vec<ReceivedInvitation>, ApiError> {
+    fetch(get("/api/invitations").await).await
+}
+
+pub async fn accept_invitation(invitation: i64) -> Result<(), ApiError> {
+    fetch_empty(post(&format!("/api/invitations/{invitation}/accept")).await).await
+}
+
+pub async fn decline_invitation(invitation: i64) -> Result<(), ApiError> {
+    fetch_empty(delete(&format!("/api/invitations/{invitation}")).await).await
 }

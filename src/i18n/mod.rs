@@ -75,6 +75,8 @@ impl I18n {
             Problem::Uncovered(ranges) => (t.problem_uncovered)(ranges),
             Problem::Overlapping(ranges) => (t.problem_overlapping)(ranges),
             Problem::TooManyTimers => t.problem_too_many_timers.to_owned(),
+            Problem::InvalidCharacters => t.problem_invalid_characters.to_owned(),
+            Problem::DateOutOfRange { min, max } => (t.problem_date_out_of_range)(*min, *max),
             Problem::Other(message) => message.clone(),
         }
     }
@@ -279,6 +281,9 @@ pub struct Texts {
     pub problem_uncovered: fn(&str) -> String,
     pub problem_overlapping: fn(&str) -> String,
     pub problem_too_many_timers: &'static str,
+    pub problem_invalid_characters: &'static str,
+    /// The first and last supported years.
+    pub problem_date_out_of_range: fn(i32, i32) -> String,
 
     // Errors
     pub error_network: &'static str,
@@ -350,6 +355,8 @@ pub struct AppTexts {
     pub back_to_chargers: &'static str,
     pub charger_not_found_title: &'static str,
     pub charger_not_found_body: &'static str,
+    /// The same, for a charger the page showed until its owner stopped sharing it.
+    pub charger_unshared_body: &'static str,
     pub settings: &'static str,
     pub live_on: &'static str,
     pub live_connecting: &'static str,
@@ -475,6 +482,22 @@ pub struct AppTexts {
     pub remove: &'static str,
     pub revoke: &'static str,
     pub invitation_pending: &'static str,
+    pub sessions_title: &'static str,
+    pub sessions_intro: &'static str,
+    pub session_device: &'static str,
+    pub session_address: &'static str,
+    pub session_last_used: &'static str,
+    pub this_session: &'static str,
+    pub end_session: &'static str,
+    pub end_session_of: fn(&str) -> String,
+    pub end_other_sessions: &'static str,
+    /// `(owner, charger, role)`: an invitation on the chargers page.
+    pub invitation_received: fn(&str, &str, &str) -> String,
+    pub invitations_title: &'static str,
+    pub accept: &'static str,
+    pub decline: &'static str,
+    pub invitation_accepted: fn(&str) -> String,
+    pub invitation_declined: fn(&str) -> String,
     pub remove_share_title: &'static str,
     pub revoke_invitation_title: &'static str,
     pub remove_share_body: fn(&str) -> String,
@@ -485,7 +508,6 @@ pub struct AppTexts {
     pub share_submit: &'static str,
     pub sharing_pending: &'static str,
     pub invited: fn(&str) -> String,
-    pub shared_with: fn(&str) -> String,
     pub leave_title: &'static str,
     pub leave_warning: &'static str,
     pub leave_button: &'static str,

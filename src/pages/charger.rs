@@ -1,6 +1,6 @@
 //! A charger's page: live status, lock, pause, the charging current, and the power chart.
 
-use charge_model::charger::{ChargerDetail, ChargerId, ChargerStatus};
+use charge_model::charger::{ChargerDetail, ChargerId, ChargerStatus, Role};
 use charge_model::statistics::{BucketSize, Period};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -23,9 +23,17 @@ use crate::session::use_session;
 const SLIDER_DEBOUNCE_MS: u64 = 350;
 
 /// Loads a charger's detail for a page under `/chargers/:id`, with the common
-/// "not found" and error states; `show` renders the loaded detail.
+/// "not found" and error states; `show` renders the loaded detail with the user's role.
+///
+/// The detail is loaded again whenever the chargers the user can see change (`access`
+/// events). A new role reaches the page already shown through the role signal, so the page
+/// keeps its state; a charger no longer visible turns the page to "not found". The view is
+/// replaced only when what the page is about changes, and synchronously, so that the old
+/// view's effects go with the values they read. (Not a `<Transition>`: its re-run disposes
+/// of the old view's values at once but keeps the view and its effects until the reload
+/// resolves, and the next live status then made them read disposed values.)
 #[component]
-pub fn WithCharger(show: fn(ChargerDetail) -> AnyView) -> impl IntoView {
+pub fn WithCharger(show: fn(ChargerDetail, Signal<Role>) -> AnyView) -> impl IntoView {
     let params = use_params_map();
     let session = use_session();
     let live = use_live();
@@ -36,25 +44,73 @@ pub fn WithCharger(show: fn(ChargerDetail) -> AnyView) -> impl IntoView {
         async move {
             let Some(id) = id else { return Ok(None) };
             let found = api::found(api::charger(&id).await);
-            if let Err(error) = &found {
-                session.notice(error);
+            match &found {
+                Ok(Some(detail)) => live.apply(&detail.summary.id, detail.summary.status.clone()),
+                Ok(None) => {}
+                Err(error) => session.notice(error),
             }
             found
         }
     });
-    view! {
-        <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
-            {move || Suspend::new(async move {
-                match detail.await {
-                    Ok(Some(detail)) => {
-                        live.apply(&detail.summary.id, detail.summary.status.clone());
-                        show(detail)
-                    }
-                    Ok(None) => view! { <ChargerNotFound /> }.into_any(),
-                    Err(error) => view! { <ChargerLoadError error /> }.into_any(),
-                }
-            })}
-        </Transition>
+    // What the page is about; `None` until the first answer.
+    let shown = Memo::new(move |before: Option<&Option<Shown>>| {
+        let before = before.and_then(Option::as_ref);
+        id.with(|id| {
+            detail.with(|loaded| loaded.as_ref().map(|loaded| Shown::of(loaded, before, id.as_ref())))
+        })
+    });
+    let role = Memo::new(move |before: Option<&Role>| {
+        detail.with(|loaded| match loaded {
+            Some(Ok(Some(detail))) => detail.summary.role,
+            _ => before.copied().unwrap_or(Role::Viewer),
+        })
+    });
+    move || match shown.get() {
+        None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
+        // The detail as loaded now: later loads reach the view through `role`.
+        Some(Shown::Charger { .. }) => match detail.get_untracked() {
+            Some(Ok(Some(detail))) => show(detail, role.into()),
+            _ => ().into_any(),
+        },
+        Some(Shown::Missing { unshared }) => view! { <ChargerNotFound unshared /> }.into_any(),
+        Some(Shown::Failed) => match detail.get_untracked() {
+            Some(Err(error)) => view! { <ChargerLoadError error /> }.into_any(),
+            _ => ().into_any(),
+        },
+    }
+}
+
+/// What a page under `/chargers/:id` shows.
+#[derive(Clone, PartialEq)]
+enum Shown {
+    Charger {
+        id: ChargerId,
+        owner: bool,
+    },
+    /// Not among the user's chargers; `unshared` when the page showed it until a change of
+    /// access (someone else's charger: its owner stopped sharing it, or removed it).
+    Missing {
+        unshared: bool,
+    },
+    Failed,
+}
+
+impl Shown {
+    /// What to show for `loaded`, the detail of the charger `id` of the route, after `before`.
+    fn of(
+        loaded: &Result<Option<ChargerDetail>, ApiError>,
+        before: Option<&Shown>,
+        id: Option<&ChargerId>,
+    ) -> Shown {
+        match loaded {
+            Ok(Some(detail)) => {
+                Shown::Charger { id: detail.summary.id.clone(), owner: detail.summary.role.is_owner() }
+            }
+            Ok(None) => Shown::Missing {
+                unshared: matches!(before, Some(Shown::Charger { id: was, owner: false }) if Some(was) == id),
+            },
+            Err(_) => Shown::Failed,
+        }
     }
 }
 
@@ -69,7 +125,9 @@ pub fn SubpageHeading(
     /// The page's title.
     #[prop(into)]
     title: Signal<String>,
-    can_edit: bool,
+    /// Whether the user may change what the page shows (it follows a change of role).
+    #[prop(into)]
+    can_edit: Signal<bool>,
 ) -> impl IntoView {
     use_dynamic_title(move || title.get());
     view! {
@@ -79,17 +137,20 @@ pub fn SubpageHeading(
             <a href=format!("/chargers/{id}")>{name}</a>
         </nav>
         <h1>{title}</h1>
-        {(!can_edit).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
+        {move || (!can_edit.get()).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
     }
 }
 
+/// The page of a charger the user cannot see; `unshared` when it was shown until its owner
+/// stopped sharing it.
 #[component]
-fn ChargerNotFound() -> impl IntoView {
+fn ChargerNotFound(unshared: bool) -> impl IntoView {
     use_title(tr(|t| t.charger_not_found_title));
+    let body = if unshared { tr(|t| t.charger_unshared_body) } else { tr(|t| t.charger_not_found_body) };
     view! {
         <div class="page narrow">
             <h1>{tr(|t| t.charger_not_found_title)}</h1>
-            <p>{tr(|t| t.charger_not_found_body)}</p>
+            <p>{body}</p>
             <a href="/">{tr(|t| t.back_to_chargers)}</a>
         </div>
     }
@@ -109,11 +170,11 @@ fn ChargerLoadError(error: ApiError) -> impl IntoView {
 
 #[component]
 pub fn ChargerPage() -> impl IntoView {
-    view! { <WithCharger show=|detail| view! { <ChargerView detail /> }.into_any() /> }
+    view! { <WithCharger show=|detail, role| view! { <ChargerView detail role /> }.into_any() /> }
 }
 
 #[component]
-fn ChargerView(detail: ChargerDetail) -> impl IntoView {
+fn ChargerView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
     let summary = detail.summary;
@@ -121,7 +182,7 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
     let status = live.status(&id);
     let name = summary.name.clone();
     use_dynamic_title(move || name.clone());
-    let role = summary.role;
+    let can_edit = Signal::derive(move || role.get().can_edit());
     let settings_href = format!("/chargers/{id}/settings");
     let schedule_href = format!("/chargers/{id}/schedule");
     let tariff_href = format!("/chargers/{id}/tariff");
@@ -140,9 +201,9 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
                     <h1>{summary.name.clone()}</h1>
                     <p class="muted">
                         {summary.model.name()} " · " {tr(|t| t.charger_id)} " " <code>{id.to_string()}</code>
-                        " · " {move || role_name(role, i18n)}
+                        " · " {move || role_name(role.get(), i18n)}
                     </p>
-                    {shared_by.map(|owner| view! { <p class="note">{move || (i18n.t().shared_with_you)(&owner, role_name(role, i18n))}</p> })}
+                    {shared_by.map(|owner| view! { <p class="note">{move || (i18n.t().shared_with_you)(&owner, role_name(role.get(), i18n))}</p> })}
                 </div>
                 <div class="header-actions">
                     <LiveIndicator live />
@@ -164,13 +225,13 @@ fn ChargerView(detail: ChargerDetail) -> impl IntoView {
                 </section>
                 <section class="card" aria-labelledby="control-title">
                     <h2 id="control-title">{tr(|t| t.control_title)}</h2>
-                    <Controls id=id.clone() status can_edit=role.can_edit() />
+                    <Controls id=id.clone() status can_edit />
                     <CurrentSlider
                         id=id.clone()
                         status
                         min=detail.settings.min_current_a
                         max=detail.settings.max_current_a
-                        can_edit=role.can_edit()
+                        can_edit
                     />
                 </section>
             </div>
@@ -251,7 +312,12 @@ fn StatusFigures(status: RwSignal<Option<ChargerStatus>>, photovoltaic: bool) ->
 
 /// Lock and pause; each answer updates the live status at once.
 #[component]
-fn Controls(id: ChargerId, status: RwSignal<Option<ChargerStatus>>, can_edit: bool) -> impl IntoView {
+fn Controls(
+    id: ChargerId,
+    status: RwSignal<Option<ChargerStatus>>,
+    /// Whether the user may use them (it follows a change of role).
+    can_edit: Signal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
     let session = use_session();
@@ -297,7 +363,7 @@ fn Controls(id: ChargerId, status: RwSignal<Option<ChargerStatus>>, can_edit: bo
             id,
         );
     };
-    let disabled = move || !can_edit || pending.get() || !online.get();
+    let disabled = move || !can_edit.get() || pending.get() || !online.get();
     view! {
         <div class="controls">
             <div class="control">
@@ -342,7 +408,8 @@ fn CurrentSlider(
     status: RwSignal<Option<ChargerStatus>>,
     min: u8,
     max: u8,
-    can_edit: bool,
+    /// Whether the user may change the current (it follows a change of role).
+    can_edit: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
@@ -403,12 +470,12 @@ fn CurrentSlider(
             std::time::Duration::from_millis(SLIDER_DEBOUNCE_MS),
         );
     };
-    let disabled = move || !can_edit || !online.get() || dynamic.get();
+    let disabled = move || !can_edit.get() || !online.get() || dynamic.get();
     let explanation = move || {
         let t = i18n.t();
         if dynamic.get() {
             Some(t.current_dynamic)
-        } else if !can_edit {
+        } else if !can_edit.get() {
             Some(t.current_read_only)
         } else if !online.get() {
             Some(t.current_offline)

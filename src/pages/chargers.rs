@@ -1,6 +1,7 @@
 //! The start page of a logged-in user: their chargers, live, and adding one.
 
 use charge_model::charger::{ChargerSummary, PairRequest, Role};
+use charge_model::sharing::ReceivedInvitation;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -47,6 +48,7 @@ pub fn ChargersPage() -> impl IntoView {
                 </button>
             </div>
             <Notice message=added />
+            <Invitations notice=added reload />
             <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match chargers.await {
@@ -111,6 +113,92 @@ fn ChargerCard(charger: ChargerSummary) -> impl IntoView {
                     </span>
                 </p>
             </div>
+        </li>
+    }
+}
+
+/// Invitations to share someone's charger, each accepted or declined here. The list follows
+/// the live stream: a new invitation appears without a reload.
+#[component]
+fn Invitations(
+    /// Where to say what happened.
+    notice: RwSignal<Option<String>>,
+    /// Bumped to reload the list of chargers after an acceptance.
+    reload: RwSignal<u32>,
+) -> impl IntoView {
+    let live = use_live();
+    let refresh = RwSignal::new(0_u32);
+    let invitations = LocalResource::new(move || {
+        live.access_version();
+        refresh.get();
+        api::invitations()
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                // A failure here must not hide the chargers: the list below reports errors.
+                let list = invitations.await.unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <section class="card invitations" aria-labelledby="invitations-title">
+                        <h2 id="invitations-title">{tr(|t| t.invitations_title)}</h2>
+                        <ul>
+                            {list
+                                .into_iter()
+                                .map(|invitation| view! { <InvitationRow invitation notice reload refresh /> })
+                                .collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn InvitationRow(
+    invitation: ReceivedInvitation,
+    notice: RwSignal<Option<String>>,
+    reload: RwSignal<u32>,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<ApiError>);
+    let ReceivedInvitation { id, charger_name, owner, role, .. } = invitation;
+    let name = StoredValue::new(charger_name.clone());
+    let answer = move |accept: bool| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result =
+                if accept { api::accept_invitation(id).await } else { api::decline_invitation(id).await };
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    let t = i18n.t();
+                    let said = if accept { t.invitation_accepted } else { t.invitation_declined };
+                    notice.set(Some(said(&name.get_value())));
+                    refresh.update(|n| *n += 1);
+                    reload.update(|n| *n += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let describe =
+        move || (i18n.t().invitation_received)(&owner, &charger_name, &role_name(role, i18n).to_lowercase());
+    view! {
+        <li class="invitation">
+            <p>{describe}</p>
+            <div class="actions">
+                <button type="button" class="button primary" disabled=move || busy.get() on:click=move |_| answer(true)>
+                    {tr(|t| t.accept)}
+                </button>
+                <button type="button" class="button secondary" disabled=move || busy.get() on:click=move |_| answer(false)>
+                    {tr(|t| t.decline)}
+                </button>
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> })}
         </li>
     }
 }

@@ -23,6 +23,7 @@ pub fn ProfilePage() -> impl IntoView {
             // Read once: the form keeps its own state while it saves (and refreshes the session).
             {session.account_untracked().map(|account| view! { <ProfileForm account /> })}
             <PasswordForm />
+            <Sessions />
             <DeleteAccount />
         </div>
     }
@@ -174,6 +175,131 @@ fn PasswordForm() -> impl IntoView {
                 <SubmitButton form label=tr(|t| t.change_password_submit) pending_label=tr(|t| t.saving) />
             </form>
         </section>
+    }
+}
+
+/// Where the user is logged in, and a way to end any other session.
+#[component]
+fn Sessions() -> impl IntoView {
+    let i18n = use_i18n();
+    let refresh = RwSignal::new(0_u32);
+    let error = RwSignal::new(None::<api::ApiError>);
+    let busy = RwSignal::new(false);
+    let sessions = LocalResource::new(move || {
+        refresh.get();
+        api::login_sessions()
+    });
+    let run = move |ending: Option<i64>| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = match ending {
+                Some(id) => api::end_login_session(id).await,
+                None => api::end_other_login_sessions().await,
+            };
+            busy.set(false);
+            match result {
+                Ok(()) => refresh.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="sessions-title">
+            <h2 id="sessions-title">{tr(|t| t.sessions_title)}</h2>
+            <p class="muted">{tr(|t| t.sessions_intro)}</p>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> })}
+            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Err(e) => view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> }.into_any(),
+                        Ok(list) => {
+                            let others = list.iter().filter(|s| !s.current).count();
+                            view! {
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{tr(|t| t.session_device)}</th>
+                                            <th scope="col">{tr(|t| t.session_address)}</th>
+                                            <th scope="col">{tr(|t| t.session_last_used)}</th>
+                                            <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list
+                                            .into_iter()
+                                            .map(|s| {
+                                                let device = device_name(&s.user_agent);
+                                                let label = device.clone();
+                                                view! {
+                                                    <tr>
+                                                        <td>{device}</td>
+                                                        <td>{s.address}</td>
+                                                        <td>{move || crate::format::date_time(s.last_seen_at, i18n.language())}</td>
+                                                        <td>
+                                                            {if s.current {
+                                                                view! { <span class="badge">{tr(|t| t.this_session)}</span> }.into_any()
+                                                            } else {
+                                                                let aria = move || (i18n.t().end_session_of)(&label);
+                                                                view! {
+                                                                    <button
+                                                                        type="button"
+                                                                        class="button secondary"
+                                                                        aria-label=aria
+                                                                        disabled=move || busy.get()
+                                                                        on:click=move |_| run(Some(s.id))
+                                                                    >
+                                                                        {tr(|t| t.end_session)}
+                                                                    </button>
+                                                                }
+                                                                    .into_any()
+                                                            }}
+                                                        </td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                                {(others > 0).then(|| view! {
+                                    <button type="button" class="button secondary" disabled=move || busy.get() on:click=move |_| run(None)>
+                                        {tr(|t| t.end_other_sessions)}
+                                    </button>
+                                })}
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// A short name for a browser from its user agent: "Firefox on Windows", "Chrome on Android".
+fn device_name(user_agent: &str) -> String {
+    let browser = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"), ("Safari/", "Safari")]
+        .into_iter()
+        .find(|(mark, _)| user_agent.contains(mark))
+        .map(|(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| user_agent.contains(mark))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} · {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => s.to_owned(),
+        (None, None) if user_agent.is_empty() => "—".to_owned(),
+        (None, None) => user_agent.chars().take(40).collect(),
     }
 }
 

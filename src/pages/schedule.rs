@@ -1,7 +1,7 @@
 //! When a charger charges: its two timers, and dynamic power control with the weekday and
 //! weekend charging profiles.
 
-use charge_model::charger::{ChargerDetail, ChargerId};
+use charge_model::charger::{ChargerDetail, ChargerId, Role};
 use charge_model::day_ranges::{DAY, Span, format_minute, parse_minute};
 use charge_model::dynamic_power::{DynamicPower, ProfileSlot, PvMode, Scheme};
 use charge_model::timers::{Timer, Timers};
@@ -19,20 +19,20 @@ use crate::session::use_session;
 
 #[component]
 pub fn SchedulePage() -> impl IntoView {
-    view! { <WithCharger show=|detail| view! { <ScheduleView detail /> }.into_any() /> }
+    view! { <WithCharger show=|detail, role| view! { <ScheduleView detail role /> }.into_any() /> }
 }
 
 #[component]
-fn ScheduleView(detail: ChargerDetail) -> impl IntoView {
+fn ScheduleView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let i18n = use_i18n();
     let summary = detail.summary;
     let name = summary.name.clone();
     let title = Signal::derive(move || (i18n.t().schedule_title)(&name));
-    let can_edit = summary.role.can_edit();
+    let can_edit = Signal::derive(move || role.get().can_edit());
     view! {
         <div class="page narrow schedule-page">
             <SubpageHeading id=summary.id.clone() name=summary.name.clone() title can_edit />
-            <fieldset class="settings-sections" disabled=!can_edit>
+            <fieldset class="settings-sections" disabled=move || !can_edit.get()>
                 <Loaded id=summary.id.clone() load=|id| async move { api::timers(&id).await } show=|id, timers| view! { <TimersSection id timers /> }.into_any() />
                 <Loaded
                     id=summary.id.clone()

@@ -166,7 +166,7 @@ pub fn StatisticsPage() -> impl IntoView {
 /// `/chargers/:id/statistics`: one charger.
 #[component]
 pub fn ChargerStatisticsPage() -> impl IntoView {
-    view! { <WithCharger show=|detail| view! { <ChargerStatisticsView detail /> }.into_any() /> }
+    view! { <WithCharger show=|detail, _| view! { <ChargerStatisticsView detail /> }.into_any() /> }
 }
 
 #[component]

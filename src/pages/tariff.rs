@@ -1,7 +1,7 @@
 //! A charger's tariff: the kind and its prices, a chart of today's and tomorrow's prices,
 //! and the cheapest window for a typical charge, with one click to set a timer to it.
 
-use charge_model::charger::{ChargerDetail, ChargerId};
+use charge_model::charger::{ChargerDetail, ChargerId, Role};
 use charge_model::day_ranges::{DAY, Span, format_minute};
 use charge_model::madrid;
 use charge_model::prices::PricePoint;
@@ -25,7 +25,7 @@ use crate::session::use_session;
 
 #[component]
 pub fn TariffPage() -> impl IntoView {
-    view! { <WithCharger show=|detail| view! { <TariffView detail /> }.into_any() /> }
+    view! { <WithCharger show=|detail, role| view! { <TariffView detail role /> }.into_any() /> }
 }
 
 const KINDS: [&str; 6] = ["flat", "time_ranges", "day_time_ranges", "indexed", "pvpc", "omie_spot"];
@@ -54,13 +54,13 @@ pub(crate) fn kind_name(kind: &str, i18n: I18n) -> &'static str {
 }
 
 #[component]
-fn TariffView(detail: ChargerDetail) -> impl IntoView {
+fn TariffView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let summary = detail.summary;
     let name = summary.name.clone();
     let title = Signal::derive(move || (i18n.t().tariff_title)(&name));
-    let can_edit = summary.role.can_edit();
+    let can_edit = Signal::derive(move || role.get().can_edit());
     // `loaded` renders the editor once; `current` follows each save, for the chart.
     let loaded = RwSignal::new(None::<Result<Tariff, ApiError>>);
     let current = RwSignal::new(Tariff::default());
@@ -81,7 +81,7 @@ fn TariffView(detail: ChargerDetail) -> impl IntoView {
                 None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
                 Some(Err(error)) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),
                 Some(Ok(tariff)) => view! {
-                    <fieldset class="settings-sections" disabled=!can_edit>
+                    <fieldset class="settings-sections" disabled=move || !can_edit.get()>
                         <TariffEditor id=id.get_value() tariff=tariff.clone() current />
                     </fieldset>
                     <Prices id=id.get_value() current can_edit />
@@ -308,7 +308,12 @@ fn cheapest_window(periods: &[Period], hours: u32, from: i64) -> Option<(usize, 
 }
 
 #[component]
-fn Prices(id: ChargerId, current: RwSignal<Tariff>, can_edit: bool) -> impl IntoView {
+fn Prices(
+    id: ChargerId,
+    current: RwSignal<Tariff>,
+    /// Whether the user may set a timer (it follows a change of role).
+    can_edit: Signal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let today = madrid::local(now()).date();
@@ -410,8 +415,11 @@ fn Prices(id: ChargerId, current: RwSignal<Tariff>, can_edit: bool) -> impl Into
                                 </select>
                             </div>
                             <p class="cheapest-window" role="status">{window_text}</p>
-                            {(can_edit && window.is_some()).then(|| view! {
-                                <button type="button" class="button secondary" on:click=set_timer>{tr(|t| t.set_timer_to_window)}</button>
+                            {move || (can_edit.get() && window.is_some()).then(|| {
+                                let set_timer = set_timer.clone();
+                                view! {
+                                    <button type="button" class="button secondary" on:click=set_timer>{tr(|t| t.set_timer_to_window)}</button>
+                                }
                             })}
                         </div>
                     }.into_any()

@@ -1,7 +1,7 @@
 //! Logging in and out.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum_extra::extract::CookieJar;
 use charge_model::ErrorBody;
 use charge_model::account::{Account, LoginRequest, SessionInfo};
@@ -27,11 +27,19 @@ pub async fn login(
     State(state): State<AppState>,
     client: ClientIp,
     jar: CookieJar,
+    headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<(CookieJar, ApiJson<Account>)> {
+    let user_agent: String = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
     let email = request.validate().map_err(ApiError::Validation)?;
     let now = state.clock.unix();
-    let device_cookie = jar.get(device::COOKIE).map(|cookie| cookie.value().to_owned());
+    let device_cookie = jar.get(device::cookie_name(&state.config)).map(|cookie| cookie.value().to_owned());
     let (max_failures, window) = (state.config.login_max_failures, state.config.login_window_secs as i64);
     let address = email.clone();
     let (user, buckets, trusted) = state
@@ -62,19 +70,20 @@ pub async fn login(
     };
     // This browser's (or this address's) own failures are forgiven; the wider ones stay.
     let own = buckets[0].key.clone();
-    let secure = state.config.secure_cookies;
+    let config = state.config.clone();
     let new_device = state
         .db
         .run(move |conn| {
             throttle::clear(conn, &own)?;
-            if trusted { Ok(None) } else { device::issue(conn, user.id, now, secure).map(Some) }
+            if trusted { Ok(None) } else { device::issue(conn, user.id, now, &config).map(Some) }
         })
         .await?;
     if !user.confirmed {
         return Err(ApiError::EmailNotConfirmed);
     }
 
-    let cookie = session::start(&state, user.id).await?;
+    let origin = session::Origin { user_agent, address: client.key() };
+    let cookie = session::start(&state, user.id, origin).await?;
     let account = state.db.run(move |conn| store::account(conn, user.id)).await?;
     let jar = match new_device {
         Some(device) => jar.add(device),
@@ -102,7 +111,7 @@ pub async fn session_info(
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     responses((status = 204, description = "Logged out")))]
 pub async fn logout(State(state): State<AppState>, jar: CookieJar) -> ApiResult<(CookieJar, StatusCode)> {
-    if let Some(cookie) = jar.get(session::COOKIE) {
+    if let Some(cookie) = jar.get(session::cookie_name(&state.config)) {
         let hash = crate::auth::token::hash(cookie.value());
         let ended = state
             .db

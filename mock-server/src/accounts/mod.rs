@@ -4,6 +4,7 @@ mod login;
 mod profile;
 mod recovery;
 mod registration;
+mod sessions;
 pub mod store;
 
 use utoipa_axum::router::OpenApiRouter;
@@ -23,4 +24,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(recovery::reset_password))
         .routes(routes!(profile::get_account, profile::update_account, profile::delete_account))
         .routes(routes!(profile::change_password))
+        .routes(routes!(sessions::list, sessions::end_others))
+        .routes(routes!(sessions::end))
 }

@@ -92,8 +92,20 @@ pub async fn delete_account(
 ) -> ApiResult<(CookieJar, StatusCode)> {
     request.validate().map_err(ApiError::Validation)?;
     check_password(&state, user.id, request.password, "password").await?;
-    crate::chargers::release_owned(&state, user.id).await?;
-    state.db.run(move |conn| store::delete_user(conn, user.id)).await?;
+    // One transaction: the account and the release of its chargers happen together or not at
+    // all; the simulator lets the chargers go once it is committed.
+    let simulator = state.simulator.clone();
+    state
+        .db
+        .run(move |conn| {
+            let tx = conn.transaction()?;
+            let released = crate::chargers::release_owned(&tx, user.id)?;
+            store::delete_user(&tx, user.id)?;
+            tx.commit()?;
+            crate::chargers::released(&simulator, released);
+            Ok(())
+        })
+        .await?;
     state.session_endings.ended(user.id);
     Ok((jar.add(session::removal(&state)), StatusCode::NO_CONTENT))
 }

@@ -7,7 +7,7 @@ use charge_model::account::{EmailRequest, ResetPasswordRequest};
 
 use super::store::{self, TokenPurpose};
 use crate::auth::password;
-use crate::auth::throttle::{self, Bucket, ClientIp};
+use crate::auth::throttle::{self, ClientIp};
 use crate::error::{ApiError, ApiJson, ApiResult};
 use crate::{AppState, mail};
 
@@ -26,8 +26,7 @@ pub async fn forgot_password(
     let email = request.validate().map_err(ApiError::Validation)?;
     let now = state.clock.unix();
     let address = email.clone();
-    let limit =
-        [Bucket { key: format!("links:{}", client.key()), limit: super::registration::LINKS_PER_ADDRESS }];
+    let limit = super::registration::email_links(&state, client);
     let issued = state
         .db
         .run(move |conn| {

@@ -38,7 +38,8 @@ pub async fn register(
 ) -> ApiResult<(StatusCode, ApiJson<PendingConfirmation>)> {
     let email = request.validate().map_err(ApiError::Validation)?;
     let now = state.clock.unix();
-    let limit = [Bucket { key: format!("register:{}", client.key()), limit: REGISTRATIONS_PER_ADDRESS }];
+    let per_hour = Limit::per_hour(state.config.registrations_per_hour);
+    let limit = [Bucket { key: format!("register:{}", client.key()), limit: per_hour }];
     let address = email.clone();
     let existing = state
         .db
@@ -80,11 +81,11 @@ pub async fn register(
     Ok(answer)
 }
 
-/// Accounts one client address may register in an hour.
-const REGISTRATIONS_PER_ADDRESS: Limit = Limit::per_hour(10);
-
-/// Emails with links (confirmation, password reset) one client address may ask for in an hour.
-pub(super) const LINKS_PER_ADDRESS: Limit = Limit::per_hour(20);
+/// The limit on emails with links (confirmation, password reset) one client address may ask for.
+pub(super) fn email_links(state: &AppState, client: ClientIp) -> [Bucket; 1] {
+    let limit = Limit::per_hour(state.config.email_links_per_hour);
+    [Bucket { key: format!("links:{}", client.key()), limit }]
+}
 
 /// Confirms an email address with the token of the emailed link.
 #[utoipa::path(post, path = "/api/auth/confirm", tag = "auth",
@@ -127,7 +128,7 @@ pub async fn resend_confirmation(
     let email = request.validate().map_err(ApiError::Validation)?;
     let now = state.clock.unix();
     let address = email.clone();
-    let limit = [Bucket { key: format!("links:{}", client.key()), limit: LINKS_PER_ADDRESS }];
+    let limit = email_links(&state, client);
     let pending = state
         .db
         .run(move |conn| {

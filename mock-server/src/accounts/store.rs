@@ -183,14 +183,13 @@ pub fn mark_confirmed(conn: &Connection, user_id: i64, now: i64) -> ApiResult<()
     Ok(())
 }
 
-/// Deletes a user and everything that is theirs (sessions, tokens, the emails sent to them).
-pub fn delete_user(conn: &mut Connection, user_id: i64) -> ApiResult<()> {
-    let tx = conn.transaction()?;
+/// Deletes a user and everything that is theirs (sessions, tokens, the emails sent to them),
+/// in the caller's transaction.
+pub fn delete_user(tx: &Connection, user_id: i64) -> ApiResult<()> {
     tx.execute(
         "DELETE FROM outbox WHERE recipient = (SELECT email FROM users WHERE id = ?1)",
         params![user_id],
     )?;
     tx.execute("DELETE FROM users WHERE id = ?1", params![user_id])?;
-    tx.commit()?;
     Ok(())
 }

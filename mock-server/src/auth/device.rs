@@ -10,6 +10,13 @@ use crate::error::ApiResult;
 
 /// Name of the device cookie; it is only sent to the login endpoint.
 pub const COOKIE: &str = "cp_device";
+/// Its name when cookies are `Secure`.
+pub const SECURE_COOKIE: &str = "__Secure-cp_device";
+
+/// The device cookie's name under `config`.
+pub fn cookie_name(config: &crate::Config) -> &'static str {
+    if config.secure_cookies() { SECURE_COOKIE } else { COOKIE }
+}
 
 const LIFETIME_DAYS: i64 = 365;
 
@@ -29,7 +36,13 @@ pub fn trusted(conn: &Connection, cookie: Option<&str>, email: &str) -> ApiResul
 }
 
 /// Remembers a new device for `user_id` and returns its cookie.
-pub fn issue(conn: &Connection, user_id: i64, now: i64, secure: bool) -> ApiResult<Cookie<'static>> {
+pub fn issue(
+    conn: &Connection,
+    user_id: i64,
+    now: i64,
+    config: &crate::Config,
+) -> ApiResult<Cookie<'static>> {
+    let secure = config.secure_cookies();
     let (secret, hash) = token::generate();
     conn.execute(
         "INSERT INTO trusted_devices (token_hash, user_id, created_at) VALUES (?1, ?2, ?3)",
@@ -42,7 +55,7 @@ pub fn issue(conn: &Connection, user_id: i64, now: i64, secure: bool) -> ApiResu
         params![user_id],
     )?;
     conn.execute("DELETE FROM trusted_devices WHERE created_at < ?1", params![now - LIFETIME_DAYS * 86_400])?;
-    Ok(Cookie::build((COOKIE, secret))
+    Ok(Cookie::build((cookie_name(config), secret))
         .path("/api/auth/login")
         .http_only(true)
         .same_site(SameSite::Strict)

@@ -1,4 +1,6 @@
-//! Sessions: random tokens in an HttpOnly cookie, stored hashed with an expiry.
+//! Sessions: random tokens in an HttpOnly cookie, stored hashed, ending at an absolute
+//! expiry or after a while unused, whichever comes first. Over HTTPS the cookie is `Secure`
+//! and `__Host-` prefixed (only this host, path `/`, never set over plain HTTP).
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -9,8 +11,18 @@ use super::token;
 use crate::AppState;
 use crate::error::{ApiError, ApiResult};
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain HTTP (development).
 pub const COOKIE: &str = "cp_session";
+/// Name of the session cookie when cookies are `Secure`.
+pub const SECURE_COOKIE: &str = "__Host-cp_session";
+
+/// The session cookie's name under `config`.
+pub fn cookie_name(config: &crate::Config) -> &'static str {
+    if config.secure_cookies() { SECURE_COOKIE } else { COOKIE }
+}
+
+/// A session's last use is written at most this often (not on every request).
+const TOUCH_EVERY_SECS: i64 = 60;
 
 /// The logged-in user of a request. Extracting it answers 401 when there is no valid session.
 #[derive(Debug, Clone)]
@@ -25,11 +37,24 @@ impl FromRequestParts<AppState> for CurrentUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let Some(cookie) = jar.get(COOKIE) else { return Err(ApiError::Unauthenticated) };
+        let Some(cookie) = jar.get(cookie_name(&state.config)) else { return Err(ApiError::Unauthenticated) };
         let session = token::hash(cookie.value());
         let now = state.clock.unix();
+        let idle = state.config.session_idle_secs();
         let lookup = session.clone();
-        let user = state.db.run(move |conn| user_of(conn, &lookup, now)).await?;
+        let user = state
+            .db
+            .run(move |conn| {
+                let user = user_of(conn, &lookup, now, idle)?;
+                if user.is_some() {
+                    conn.execute(
+                        "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1 AND last_seen_at <= ?3",
+                        params![lookup, now, now - TOUCH_EVERY_SECS],
+                    )?;
+                }
+                Ok(user)
+            })
+            .await?;
         match user {
             Some(id) => Ok(CurrentUser { id, session }),
             None => Err(ApiError::Unauthenticated),
@@ -37,12 +62,17 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The user of a session that has not ended, if any.
-pub fn user_of(conn: &rusqlite::Connection, session: &[u8], now: i64) -> ApiResult<Option<i64>> {
+/// The user of a session that has neither expired nor gone unused for `idle_secs`, if any.
+pub fn user_of(
+    conn: &rusqlite::Connection,
+    session: &[u8],
+    now: i64,
+    idle_secs: i64,
+) -> ApiResult<Option<i64>> {
     Ok(conn
         .query_row(
-            "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2",
-            params![session, now],
+            "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3",
+            params![session, now, now - idle_secs - TOUCH_EVERY_SECS],
             |row| row.get::<_, i64>(0),
         )
         .optional()?)
@@ -85,41 +115,55 @@ impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
     }
 }
 
+/// Where a session was started from, shown in the profile's list of sessions.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub user_agent: String,
+    pub address: String,
+}
+
 /// Starts a session for `user_id` and returns the cookie that carries it.
-pub async fn start(state: &AppState, user_id: i64) -> ApiResult<Cookie<'static>> {
+pub async fn start(state: &AppState, user_id: i64, origin: Origin) -> ApiResult<Cookie<'static>> {
     let (token, hash) = token::generate();
     let ttl = state.config.session_ttl();
     let now = state.clock.unix();
     let expires = now + ttl.as_secs() as i64;
+    let state_idle = state.config.session_idle_secs();
     state
         .db
         .run(move |conn| {
             // Expired sessions are swept here rather than by a background job.
             conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
             super::throttle::sweep(conn, now)?;
+            let idle = state_idle;
             conn.execute(
-                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                params![hash, user_id, now, expires],
+                "DELETE FROM sessions WHERE last_seen_at <= ?1",
+                params![now - idle - TOUCH_EVERY_SECS],
+            )?;
+            conn.execute(
+                "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, address)
+                 VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6)",
+                params![hash, user_id, now, expires, origin.user_agent, origin.address],
             )?;
             Ok(())
         })
         .await?;
-    Ok(Cookie::build((COOKIE, token))
+    Ok(Cookie::build((cookie_name(&state.config), token))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.config.secure_cookies)
+        .secure(state.config.secure_cookies())
         .max_age(cookie_duration(ttl.as_secs()))
         .build())
 }
 
 /// A cookie that makes the browser forget the session.
 pub fn removal(state: &AppState) -> Cookie<'static> {
-    Cookie::build((COOKIE, ""))
+    Cookie::build((cookie_name(&state.config), ""))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Strict)
-        .secure(state.config.secure_cookies)
+        .secure(state.config.secure_cookies())
         .max_age(cookie_duration(0))
         .build()
 }

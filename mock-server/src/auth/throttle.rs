@@ -130,13 +130,18 @@ impl ClientIp {
     }
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<crate::AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &crate::AppState) -> Result<Self, Self::Rejection> {
+        // The proxy appends the address it saw last: the rightmost entry is the one to trust.
+        let forwarded = state.config.client_ip_header.as_deref().and_then(|name| {
+            let value = parts.headers.get_all(name).iter().next_back()?.to_str().ok()?;
+            value.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
+        });
         // Served without connection info (a test calling the router directly): one address.
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        Ok(ClientIp(peer.unwrap_or(IpAddr::from([0, 0, 0, 0]))))
+        Ok(ClientIp(forwarded.or(peer).unwrap_or(IpAddr::from([0, 0, 0, 0]))))
     }
 }
 

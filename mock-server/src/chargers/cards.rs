@@ -10,6 +10,7 @@ use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
 
+/// The charger's cards by name; their codes masked for viewers.
 #[utoipa::path(get, path = "/api/chargers/{id}/cards", tag = "cards",
     params(("id" = String, Path, description = "The charger's ID")),
     responses((status = 200, body = Vec<RfidCard>), (status = 404, body = ErrorBody)))]
@@ -19,7 +20,9 @@ pub async fn list(
     ApiPath(id): ApiPath<String>,
 ) -> ApiResult<ApiJson<Vec<RfidCard>>> {
     let access = access::require(&state, &user, &id, Role::Viewer).await?;
-    Ok(ApiJson(state.db.run(move |conn| store::cards(conn, &access.charger)).await?))
+    let role = access.role;
+    let cards = state.db.run(move |conn| store::cards(conn, &access.charger)).await?;
+    Ok(ApiJson(cards.into_iter().map(|card| card.seen_by(role)).collect()))
 }
 
 #[utoipa::path(post, path = "/api/chargers/{id}/cards", tag = "cards",
@@ -34,7 +37,10 @@ pub async fn add(
 ) -> ApiResult<(StatusCode, ApiJson<RfidCard>)> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
     let (code, name) = request.validate().map_err(ApiError::Validation)?;
-    let card = state.db.run(move |conn| store::save_card(conn, &access.charger, None, &code, &name)).await?;
+    let charger = access.charger.clone();
+    let card =
+        store_then_apply(&state, &access, move |conn| store::save_card(conn, &charger, None, &code, &name))
+            .await?;
     Ok((StatusCode::CREATED, ApiJson(card)))
 }
 
@@ -50,8 +56,11 @@ pub async fn change(
 ) -> ApiResult<ApiJson<RfidCard>> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
     let (code, name) = request.validate().map_err(ApiError::Validation)?;
-    let card =
-        state.db.run(move |conn| store::save_card(conn, &access.charger, Some(card), &code, &name)).await?;
+    let charger = access.charger.clone();
+    let card = store_then_apply(&state, &access, move |conn| {
+        store::save_card(conn, &charger, Some(card), &code, &name)
+    })
+    .await?;
     Ok(ApiJson(card))
 }
 
@@ -64,6 +73,26 @@ pub async fn delete(
     ApiPath((id, card)): ApiPath<(String, i64)>,
 ) -> ApiResult<StatusCode> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
-    state.db.run(move |conn| store::delete_card(conn, &access.charger, card)).await?;
+    let charger = access.charger.clone();
+    store_then_apply(&state, &access, move |conn| store::delete_card(conn, &charger, card)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Stores a change of the charger's cards, then gives the simulated charger the cards it now
+/// accepts (it decides which card starts a charge), before another change can be stored.
+async fn store_then_apply<T: Send + 'static>(
+    state: &AppState,
+    access: &access::Access,
+    change: impl FnOnce(&rusqlite::Connection) -> ApiResult<T> + Send + 'static,
+) -> ApiResult<T> {
+    let (charger, simulator) = (access.charger.clone(), state.simulator.clone());
+    state
+        .db
+        .run(move |conn| {
+            let changed = change(conn)?;
+            let codes = store::card_codes(conn, &charger)?;
+            simulator.update(&charger, |c| c.cards = codes);
+            Ok(changed)
+        })
+        .await
 }

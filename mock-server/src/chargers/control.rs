@@ -131,6 +131,7 @@ pub async fn operate(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// How far back, in seconds (at most 900).
     pub seconds: Option<i64>,
@@ -139,7 +140,7 @@ pub struct HistoryQuery {
 /// Charging power of the last minutes, one sample a second: `[[unix ms, W], …]`.
 #[utoipa::path(get, path = "/api/chargers/{id}/power", tag = "control",
     params(("id" = String, Path, description = "The charger's ID"), HistoryQuery),
-    responses((status = 200, body = Vec<(i64, f32)>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<crate::openapi::PowerSample>), (status = 404, body = ErrorBody)))]
 pub async fn power_history(
     State(state): State<AppState>,
     user: CurrentUser,

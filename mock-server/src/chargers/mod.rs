@@ -10,11 +10,12 @@ pub mod sharing;
 pub mod store;
 pub mod tariff;
 
-use charge_model::charger::{ChargeState, ChargerStatus, ChargerSummary};
+use charge_model::charger::{ChargeState, ChargerId, ChargerStatus, ChargerSummary};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::simulator::Simulator;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -39,12 +40,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(tariff::tariff, tariff::save_tariff))
 }
 
-/// Releases every charger a user owns (the account is being deleted).
-pub async fn release_owned(state: &AppState, user_id: i64) -> crate::error::ApiResult<()> {
-    for id in state.db.run(move |conn| store::owned_by(conn, user_id)).await? {
-        pairing::release(state, id).await?;
+/// Chargers released in the database, for [`released`] to apply once committed.
+#[derive(Debug, Default)]
+pub struct Released {
+    chargers: Vec<ChargerId>,
+    /// The users who could see them.
+    users: Vec<i64>,
+}
+
+/// Releases every charger a user owns (the account is being deleted), inside the caller's
+/// transaction; once it is committed, [`released`] applies it to the simulator.
+pub fn release_owned(tx: &rusqlite::Connection, user_id: i64) -> crate::error::ApiResult<Released> {
+    let mut released = Released::default();
+    for id in store::owned_by(tx, user_id)? {
+        released.users.extend(store::release_in(tx, &id)?);
+        released.chargers.push(id);
     }
-    Ok(())
+    Ok(released)
+}
+
+/// Stops simulating released chargers (their charges in progress end unrecorded: their history
+/// is gone) and tells whoever could see them. Called on the database's thread right after the
+/// release is committed, so that no new pairing of the same charger can come in between.
+pub fn released(simulator: &Simulator, released: Released) {
+    for id in &released.chargers {
+        simulator.remove(id);
+    }
+    simulator.access_changed(released.users);
 }
 
 /// The status of a charger the simulator does not know (never happens for a paired one).

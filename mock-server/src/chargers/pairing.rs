@@ -77,10 +77,15 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Releases a charger in the database and the simulator, and tells whoever could see it.
+/// Releases a charger in the database, then in the simulator, and tells whoever could see it.
 pub async fn release(state: &AppState, id: charge_model::charger::ChargerId) -> ApiResult<()> {
-    state.simulator.remove(&id);
-    let users = state.db.run(move |conn| store::release(conn, &id)).await?;
-    state.simulator.access_changed(users);
-    Ok(())
+    let simulator = state.simulator.clone();
+    state
+        .db
+        .run(move |conn| {
+            let users = store::release(conn, &id)?;
+            super::released(&simulator, super::Released { chargers: vec![id], users });
+            Ok(())
+        })
+        .await
 }

@@ -53,15 +53,11 @@ pub async fn save(
     let settings = settings.validate().map_err(ApiError::Validation)?;
     let charger = access.charger.clone();
     let (min, max, phases) = (settings.min_current_a, settings.max_current_a, settings.supply.phases());
-    let intensity = state
-        .simulator
-        .update(&charger, |c| {
-            c.intensity_a = c.intensity_a.clamp(min, max);
-            c.supply_phases = phases;
-            (c.min_a, c.max_a) = (min, max);
-            c.intensity_a
-        })
-        .unwrap_or(min);
+    // Stored first, then applied (right after the commit, before another change can be stored):
+    // the live charger never runs with settings the database lacks.
+    let live = state.simulator.status(&charger).map(|status| status.intensity_a);
+    let intensity = live.unwrap_or(min).clamp(min, max);
+    let simulator = state.simulator.clone();
     state
         .db
         .run(move |conn| {
@@ -69,6 +65,11 @@ pub async fn save(
             store::save_settings(&tx, &charger, &settings)?;
             store::set_intensity(&tx, &charger, intensity)?;
             tx.commit()?;
+            simulator.update(&charger, |c| {
+                c.intensity_a = intensity;
+                c.supply_phases = phases;
+                (c.min_a, c.max_a) = (min, max);
+            });
             Ok(())
         })
         .await?;

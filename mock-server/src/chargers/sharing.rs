@@ -105,21 +105,22 @@ pub async fn accept(
     ApiPath(invitation): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     let now = state.clock.unix();
-    state
+    let owner = state
         .db
         .run(move |conn| {
             let tx = conn.transaction()?;
-            let (charger, role) = own_invitation(&tx, user.id, invitation)?;
+            let (charger, role, owner) = own_invitation(&tx, user.id, invitation)?;
             tx.execute(
                 "INSERT OR IGNORE INTO shares (charger_id, user_id, role, shared_at) VALUES (?1, ?2, ?3, ?4)",
                 params![charger, user.id, role, now],
             )?;
             tx.execute("DELETE FROM invitations WHERE id = ?1", [invitation])?;
             tx.commit()?;
-            Ok(())
+            Ok(owner)
         })
         .await?;
-    state.simulator.access_changed(vec![user.id]);
+    // The owner's open sharing list shows the person now.
+    state.simulator.access_changed([Some(user.id), owner].into_iter().flatten().collect());
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -132,25 +133,30 @@ pub async fn decline(
     user: CurrentUser,
     ApiPath(invitation): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
-    state
+    let owner = state
         .db
         .run(move |conn| {
-            own_invitation(conn, user.id, invitation)?;
+            let (_, _, owner) = own_invitation(conn, user.id, invitation)?;
             conn.execute("DELETE FROM invitations WHERE id = ?1", [invitation])?;
-            Ok(())
+            Ok(owner)
         })
         .await?;
-    state.simulator.access_changed(vec![user.id]);
+    state.simulator.access_changed([Some(user.id), owner].into_iter().flatten().collect());
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The charger and role of an invitation to `user_id`'s address, or 404.
-fn own_invitation(conn: &Connection, user_id: i64, invitation: i64) -> ApiResult<(String, String)> {
+/// The charger, role and charger's owner of an invitation to `user_id`'s address, or 404.
+fn own_invitation(
+    conn: &Connection,
+    user_id: i64,
+    invitation: i64,
+) -> ApiResult<(String, String, Option<i64>)> {
     conn.query_row(
-        "SELECT i.charger_id, i.role FROM invitations i JOIN users u ON u.email = i.email
+        "SELECT i.charger_id, i.role, c.owner_id FROM invitations i JOIN users u ON u.email = i.email
+         JOIN chargers c ON c.id = i.charger_id
          WHERE i.id = ?1 AND u.id = ?2",
         params![invitation, user_id],
-        |row| Ok((row.get(0)?, row.get(1)?)),
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )
     .optional()?
     .ok_or_else(no_invitation)

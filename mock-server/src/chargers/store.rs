@@ -129,6 +129,13 @@ fn taken(problem: Problem) -> ApiError {
 /// Returns the users who could see it.
 pub fn release(conn: &mut Connection, id: &ChargerId) -> ApiResult<Vec<i64>> {
     let tx = conn.transaction()?;
+    let users = release_in(&tx, id)?;
+    tx.commit()?;
+    Ok(users)
+}
+
+/// [`release`] inside the caller's transaction.
+pub fn release_in(tx: &Connection, id: &ChargerId) -> ApiResult<Vec<i64>> {
     let mut users: Vec<i64> = {
         let mut statement = tx.prepare("SELECT user_id FROM shares WHERE charger_id = ?1")?;
         statement.query_map([id.as_str()], |row| row.get(0))?.collect::<Result<_, _>>()?
@@ -144,13 +151,12 @@ pub fn release(conn: &mut Connection, id: &ChargerId) -> ApiResult<Vec<i64>> {
         "DELETE FROM shares WHERE charger_id = ?1",
         "DELETE FROM invitations WHERE charger_id = ?1",
         "DELETE FROM rfid_cards WHERE charger_id = ?1",
-        "DELETE FROM charge_sessions WHERE charger_id = ?1",
         "UPDATE chargers SET owner_id = NULL, paired_at = NULL, settings = NULL, intensity_a = 16, locked = 0,
          paused = 0, timers = NULL, dynamic_power = NULL, tariff = NULL WHERE id = ?1",
     ] {
         tx.execute(sql, [id.as_str()])?;
     }
-    tx.commit()?;
+    crate::charges::forget(tx, id)?;
     Ok(users)
 }
 
@@ -197,6 +203,13 @@ pub fn cards(conn: &Connection, id: &ChargerId) -> ApiResult<Vec<RfidCard>> {
         })?
         .collect::<Result<_, _>>()?;
     Ok(cards)
+}
+
+/// The codes of the charger's cards (what the simulated charger accepts).
+pub fn card_codes(conn: &Connection, id: &ChargerId) -> ApiResult<Vec<String>> {
+    let mut statement = conn.prepare("SELECT code FROM rfid_cards WHERE charger_id = ?1 ORDER BY id")?;
+    let codes = statement.query_map([id.as_str()], |row| row.get(0))?.collect::<Result<_, _>>()?;
+    Ok(codes)
 }
 
 /// Adds or changes (`card` given) a card; a code already on the charger is a field error.

@@ -1,19 +1,15 @@
-//! A charger's tariff, and what its charges cost under it.
+//! A charger's tariff (what its charges cost under it is `crate::charges`' business).
 
 use axum::extract::State;
 use charge_model::ErrorBody;
-use charge_model::charger::{ChargerId, Role};
-use charge_model::sessions::PricedSlice;
-use charge_model::tariff::{Cost, EnergySlice, Tariff, round_pico_to_cents, slice_costs};
-use chrono::DateTime;
-use rusqlite::Connection;
+use charge_model::charger::Role;
+use charge_model::tariff::Tariff;
 
 use super::access;
 use super::store::{self, JsonColumn};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
-use crate::tariffs::store::PriceBook;
 
 #[utoipa::path(get, path = "/api/chargers/{id}/tariff", tag = "tariff",
     params(("id" = String, Path, description = "The charger's ID")),
@@ -44,42 +40,4 @@ pub async fn save_tariff(
     let saved = tariff.clone();
     state.db.run(move |conn| store::save_json(conn, &access.charger, JsonColumn::Tariff, &saved)).await?;
     Ok(ApiJson(tariff))
-}
-
-/// The energy of each quarter-hour as exact milliwatt-hours.
-pub fn slices(quarters: &[(i64, f64)]) -> Vec<EnergySlice> {
-    quarters
-        .iter()
-        .map(|&(start, wh)| EnergySlice { start, energy_mwh: (wh * 1000.0).round() as i64 })
-        .collect()
-}
-
-/// What a charge costs under the charger's current tariff (market prices from the database,
-/// estimated where missing). Returns the tariff too, to freeze it with the cost.
-pub fn price_charge(
-    conn: &Connection,
-    charger: &ChargerId,
-    slices: &[EnergySlice],
-) -> ApiResult<(Tariff, Cost, Vec<PricedSlice>)> {
-    let tariff: Tariff = store::load_json(conn, charger, JsonColumn::Tariff)?;
-    let (picos, estimated) = match (tariff.market(), slices.first(), slices.last()) {
-        (Some(market), Some(first), Some(last)) => {
-            let from = DateTime::from_timestamp(first.start, 0).unwrap_or_default();
-            let to = DateTime::from_timestamp(last.start + 900, 0).unwrap_or_default();
-            let book = PriceBook::load(conn, market, from, to)?;
-            slice_costs(&tariff, slices, |at| book.quote(at))
-        }
-        // Not asked: the tariff follows no market.
-        _ => slice_costs(&tariff, slices, |_| charge_model::tariff::Quote {
-            price: Default::default(),
-            estimated: true,
-        }),
-    };
-    let cents = round_pico_to_cents(picos.iter().map(|&p| i128::from(p)).sum());
-    let priced = slices
-        .iter()
-        .zip(picos)
-        .map(|(slice, cost_pico)| PricedSlice { start: slice.start, energy_mwh: slice.energy_mwh, cost_pico })
-        .collect();
-    Ok((tariff, Cost { cents, estimated }, priced))
 }

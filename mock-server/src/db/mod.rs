@@ -16,6 +16,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("005_schedules_and_costs.sql"),
     include_str!("006_market_prices.sql"),
     include_str!("007_rate_limits.sql"),
+    include_str!("008_charges_in_progress.sql"),
+    include_str!("009_session_activity.sql"),
 ];
 
 /// A handle to the database, cheap to clone.

@@ -1,5 +1,6 @@
-//! The charger simulator: a fleet of paired chargers with cars that come and go, live
-//! status pushed to subscribers, and finished charges recorded as sessions.
+//! The charger simulator: a fleet of paired chargers with cars that come and go, and live
+//! status pushed to subscribers. It keeps nothing itself: it returns what happened (finished
+//! charges, charges in progress, new firmware) for the layer above to store.
 
 pub mod catalogue;
 pub mod physics;
@@ -12,12 +13,10 @@ use charge_model::charger::{ChargerId, ChargerModel, ChargerStatus, StatusEvent}
 use chrono::{DateTime, Utc};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use rusqlite::params;
 use tokio::sync::broadcast;
 
 use crate::clock::Clock;
-use crate::db::Db;
-pub use physics::{Car, FinishedSession, Operation, SimCharger};
+pub use physics::{Car, FinishedSession, Operation, Session, SimCharger};
 
 /// How the simulator behaves.
 #[derive(Debug, Clone)]
@@ -114,6 +113,16 @@ impl Simulator {
             fleet.chargers.insert(charger.id.clone(), charger);
         }
         drop(statement);
+        let mut statement = db_conn.prepare("SELECT charger_id, code FROM rfid_cards ORDER BY id")?;
+        let cards =
+            statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
+        for card in cards {
+            let (id, code) = card?;
+            if let Some(charger) = ChargerId::parse(&id).ok().and_then(|id| fleet.chargers.get_mut(&id)) {
+                charger.cards.push(code);
+            }
+        }
+        drop(statement);
         let (events, _) = broadcast::channel(16_384);
         Ok(Simulator { fleet: Mutex::new(fleet), events, options, clock })
     }
@@ -122,20 +131,9 @@ impl Simulator {
         self.fleet.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs the simulation every tick and records finished charges.
-    pub fn start(self: &Arc<Self>, db: Db) {
-        let simulator = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(simulator.options.tick);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            loop {
-                interval.tick().await;
-                let outcome = simulator.tick();
-                if let Err(error) = record(&db, outcome).await {
-                    tracing::error!(?error, "recording the simulation");
-                }
-            }
-        });
+    /// How it behaves.
+    pub fn options(&self) -> &SimOptions {
+        &self.options
     }
 
     /// Live updates: status changes and access changes.
@@ -148,7 +146,7 @@ impl Simulator {
         let _ = self.events.send(Push::Access { user_ids: user_ids.into() });
     }
 
-    /// Advances the simulation to now; returns what must be recorded.
+    /// Advances the simulation to now; returns what must be kept.
     pub fn tick(&self) -> TickOutcome {
         let now = self.clock.now();
         let mut fleet = self.fleet();
@@ -255,10 +253,50 @@ impl Simulator {
     pub fn plug_car(&self, id: &ChargerId, car: Option<Car>) -> bool {
         let now = self.clock.now();
         let mut fleet = self.fleet();
-        let car = car.unwrap_or_else(|| random_car(&mut fleet.rng));
-        let Some(charger) = fleet.chargers.get_mut(id) else { return false };
-        charger.plug(car, now);
+        let Fleet { chargers, rng, .. } = &mut *fleet;
+        let car = car.unwrap_or_else(|| random_car(rng));
+        let Some(charger) = chargers.get_mut(id) else { return false };
+        let card = swipe(&charger.cards, rng);
+        charger.plug(car, card, now);
         self.push_if_changed(&mut fleet, id, now);
+        true
+    }
+
+    /// The card, if any, that starts a charge on this charger now (a past charge recorded by
+    /// hand): like the charges the simulation starts, half of them start with one of its cards.
+    pub fn swipe(&self, id: &ChargerId) -> Option<String> {
+        let mut fleet = self.fleet();
+        let Fleet { chargers, rng, .. } = &mut *fleet;
+        swipe(&chargers.get(id)?.cards, rng)
+    }
+
+    /// Every charge in progress that has delivered energy, to be saved as it goes.
+    pub fn progress(&self) -> Vec<ChargeProgress> {
+        self.fleet()
+            .chargers
+            .values()
+            .filter_map(|charger| {
+                let session = charger.session.as_ref().filter(|s| s.energy_wh > 0.0)?;
+                Some(ChargeProgress {
+                    charger_id: charger.id.clone(),
+                    car: charger.car.clone()?,
+                    session: session.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Plugs the car of a saved charge back in: the charge goes on with its energy so far.
+    /// `false` when the charger is not simulated or already has a car.
+    pub fn resume(&self, progress: ChargeProgress) -> bool {
+        let now = self.clock.now();
+        let mut fleet = self.fleet();
+        let id = progress.charger_id;
+        match fleet.chargers.get_mut(&id) {
+            Some(charger) if charger.car.is_none() => charger.resume(progress.car, progress.session, now),
+            _ => return false,
+        }
+        self.push_if_changed(&mut fleet, &id, now);
         true
     }
 
@@ -332,13 +370,22 @@ fn random_events(
     }
     match &charger.car {
         None if chance(5.0, rng) => {
-            charger.plug(random_car(rng), now);
+            let card = swipe(&charger.cards, rng);
+            charger.plug(random_car(rng), card, now);
             None
         }
         Some(car) if car.soc >= car.target_soc && chance(1.5, rng) => charger.unplug(now),
         Some(_) if chance(10.0, rng) => charger.unplug(now),
         _ => None,
     }
+}
+
+/// Half the charges of a charger with cards start with one of them, any of them.
+fn swipe(cards: &[String], rng: &mut StdRng) -> Option<String> {
+    if cards.is_empty() || !rng.random_bool(0.5) {
+        return None;
+    }
+    Some(cards[rng.random_range(0..cards.len())].clone())
 }
 
 /// What a tick changed that must be kept.
@@ -349,52 +396,10 @@ pub struct TickOutcome {
     pub firmware: Vec<(ChargerId, String)>,
 }
 
-/// Stores finished charges (a charge may be credited to one of the charger's cards) and
-/// updated firmware versions.
-pub async fn record(db: &Db, outcome: TickOutcome) -> Result<(), crate::error::ApiError> {
-    if outcome.finished.is_empty() && outcome.firmware.is_empty() {
-        return Ok(());
-    }
-    let TickOutcome { finished, firmware } = outcome;
-    db.run(move |conn| {
-        let tx = conn.transaction()?;
-        for (id, version) in firmware {
-            tx.execute("UPDATE chargers SET firmware = ?2 WHERE id = ?1", params![id.as_str(), version])?;
-        }
-        for session in finished {
-            let card: Option<String> = tx
-                .query_row(
-                    "SELECT code FROM rfid_cards WHERE charger_id = ?1 ORDER BY random() LIMIT 1",
-                    [session.charger_id.as_str()],
-                    |row| row.get(0),
-                )
-                .ok()
-                .filter(|_| rand::rng().random_bool(0.5));
-            let hourly = serde_json::to_string(&session.hourly).map_err(anyhow::Error::from)?;
-            let slices = crate::chargers::tariff::slices(&session.quarters);
-            let (tariff, cost, priced) = crate::chargers::tariff::price_charge(&tx, &session.charger_id, &slices)?;
-            let quarters = serde_json::to_string(&priced).map_err(anyhow::Error::from)?;
-            let tariff = serde_json::to_string(&tariff).map_err(anyhow::Error::from)?;
-            tx.execute(
-                "INSERT INTO charge_sessions (charger_id, started_at, ended_at, energy_wh, hourly, rfid, quarters,
-                                              tariff, cost_cents, cost_estimated)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                params![
-                    session.charger_id.as_str(),
-                    session.started_at.timestamp(),
-                    session.ended_at.timestamp(),
-                    session.energy_wh,
-                    hourly,
-                    card,
-                    quarters,
-                    tariff,
-                    cost.cents,
-                    cost.estimated
-                ],
-            )?;
-        }
-        tx.commit()?;
-        Ok(())
-    })
-    .await
+/// A charge in progress: what the layer above saves, and gives back to [`Simulator::resume`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChargeProgress {
+    pub charger_id: ChargerId,
+    pub car: Car,
+    pub session: Session,
 }

@@ -22,7 +22,7 @@ pub const HISTORY_SECS: i64 = 15 * 60;
 pub const NOMINAL_VOLTS: f64 = 230.0;
 
 /// A car plugged into a charger.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Car {
     /// The most current the car's on-board charger accepts per phase (A).
     pub max_current_a: f64,
@@ -44,6 +44,22 @@ pub struct Session {
     pub hourly: BTreeMap<i64, f64>,
     /// Energy of each quarter-hour (keyed by its start), for pricing.
     pub quarters: BTreeMap<i64, f64>,
+    /// The RFID card that started the charge, if one did.
+    pub card: Option<String>,
+}
+
+impl Session {
+    /// A charge starting now.
+    pub fn new(started_at: DateTime<Utc>, card: Option<String>) -> Session {
+        Session {
+            started_at,
+            seconds: 0.0,
+            energy_wh: 0.0,
+            hourly: BTreeMap::new(),
+            quarters: BTreeMap::new(),
+            card,
+        }
+    }
 }
 
 /// A finished charge, to be recorded.
@@ -55,6 +71,8 @@ pub struct FinishedSession {
     pub energy_wh: f64,
     pub hourly: Vec<(i64, f64)>,
     pub quarters: Vec<(i64, f64)>,
+    /// The RFID card that started it, if one did.
+    pub card: Option<String>,
 }
 
 /// What can happen to a charger besides time passing.
@@ -86,8 +104,10 @@ pub struct SimCharger {
     pub operation: Option<Operation>,
     /// Seconds since the simulation started, for operations.
     pub uptime: f64,
-    /// Set when an update installed a new firmware, until the simulator has recorded it.
+    /// Set when an update installed a new firmware, until the simulator has reported it.
     pub firmware_updated: bool,
+    /// The codes of the RFID cards it accepts.
+    pub cards: Vec<String>,
     /// Power samples for the live chart: (unix ms, W).
     pub history: VecDeque<(i64, f32)>,
     /// When the car may charge (no enabled timer: any time).
@@ -126,6 +146,7 @@ impl SimCharger {
             operation: None,
             uptime: 0.0,
             firmware_updated: false,
+            cards: Vec::new(),
             history: VecDeque::new(),
             timers: Timers::default(),
             dynamic: DynamicPower::default(),
@@ -140,16 +161,15 @@ impl SimCharger {
         }
     }
 
-    /// Plugs a car in: a new session starts.
-    pub fn plug(&mut self, car: Car, now: DateTime<Utc>) {
+    /// Plugs a car in (started with `card`, if any): a new session starts.
+    pub fn plug(&mut self, car: Car, card: Option<String>, now: DateTime<Utc>) {
+        self.resume(car, Session::new(now, card), now);
+    }
+
+    /// The car of a charge in progress is (still) plugged in: the session goes on from there.
+    pub fn resume(&mut self, car: Car, session: Session, now: DateTime<Utc>) {
         self.car = Some(car);
-        self.session = Some(Session {
-            started_at: now,
-            seconds: 0.0,
-            energy_wh: 0.0,
-            hourly: BTreeMap::new(),
-            quarters: BTreeMap::new(),
-        });
+        self.session = Some(session);
         self.now = now;
         self.apply_dynamic_power();
         self.refresh_power();
@@ -167,6 +187,7 @@ impl SimCharger {
             energy_wh: session.energy_wh,
             hourly: session.hourly.into_iter().collect(),
             quarters: session.quarters.into_iter().collect(),
+            card: session.card,
         })
     }
 
@@ -379,6 +400,7 @@ pub fn constant_charge(
         energy_wh,
         hourly: hourly.into_iter().collect(),
         quarters: quarters.into_iter().collect(),
+        card: None,
     }
 }
 
@@ -439,7 +461,7 @@ mod tests {
     fn energy_is_the_integral_of_power_within_a_thousandth() {
         let start = Utc.with_ymd_and_hms(2026, 3, 10, 21, 40, 0).unwrap();
         let mut charger = charger();
-        charger.plug(car(), start);
+        charger.plug(car(), None, start);
 
         // 16 A for 30 min, then 10 A for 15 min, single phase at 230 V.
         let mut reported = run(&mut charger, start, 1800);
@@ -457,7 +479,7 @@ mod tests {
     fn energy_is_split_across_clock_hours() {
         let start = Utc.with_ymd_and_hms(2026, 3, 10, 21, 45, 0).unwrap();
         let mut charger = charger();
-        charger.plug(car(), start);
+        charger.plug(car(), None, start);
         run(&mut charger, start, 30 * 60);
         let finished = charger.unplug(start + chrono::Duration::minutes(30)).unwrap();
         let per_hour: Vec<f64> = finished.hourly.iter().map(|(_, wh)| *wh).collect();
@@ -468,11 +490,29 @@ mod tests {
     }
 
     #[test]
+    fn a_resumed_charge_goes_on_from_its_energy_so_far_with_its_card() {
+        let start = Utc.with_ymd_and_hms(2026, 3, 10, 21, 0, 0).unwrap();
+        let mut before = charger();
+        before.plug(car(), Some("A1B2C3D4".into()), start);
+        run(&mut before, start, 600);
+        let (saved_car, saved) = (before.car.clone().unwrap(), before.session.clone().unwrap());
+
+        let mut after = charger();
+        let later = start + chrono::Duration::seconds(900);
+        after.resume(saved_car, saved.clone(), later);
+        run(&mut after, later, 600);
+        let finished = after.unplug(later + chrono::Duration::seconds(600)).unwrap();
+        assert_eq!((finished.started_at, finished.card.as_deref()), (start, Some("A1B2C3D4")));
+        assert!(saved.energy_wh.mul_add(-2.0, finished.energy_wh).abs() < 1.0, "{finished:?}");
+        assert!((finished.quarters.iter().map(|q| q.1).sum::<f64>() - finished.energy_wh).abs() < 1e-6);
+    }
+
+    #[test]
     fn power_follows_current_voltage_and_phases() {
         let now = Utc::now();
         let mut charger = charger();
         charger.supply_phases = 3;
-        charger.plug(Car { phases: 3, max_current_a: 16.0, ..car() }, now);
+        charger.plug(Car { phases: 3, max_current_a: 16.0, ..car() }, None, now);
         charger.intensity_a = 32;
         charger.refresh_power();
         // The car limits the current to 16 A.
@@ -484,7 +524,7 @@ mod tests {
     fn lock_and_pause_stop_charging_at_once() {
         let now = Utc::now();
         let mut charger = charger();
-        charger.plug(car(), now);
+        charger.plug(car(), None, now);
         charger.locked = true;
         charger.refresh_power();
         assert_eq!(charger.status(now).charge_power_w, 0.0);
@@ -502,7 +542,7 @@ mod tests {
     fn a_full_car_stops_after_tapering_to_the_minimum() {
         let now = Utc::now();
         let mut charger = charger();
-        charger.plug(Car { soc: 0.885, target_soc: 0.9, capacity_wh: 10_000.0, ..car() }, now);
+        charger.plug(Car { soc: 0.885, target_soc: 0.9, capacity_wh: 10_000.0, ..car() }, None, now);
         assert!(charger.current_a < 16.0 && charger.current_a >= 6.0, "{}", charger.current_a);
         for s in 1..=3600 {
             charger.step(now + chrono::Duration::seconds(s), 1.0, 1.0);
@@ -535,8 +575,8 @@ mod tests {
         let now = Utc::now();
         let mut slow = charger();
         let mut fast = charger();
-        slow.plug(car(), now);
-        fast.plug(car(), now);
+        slow.plug(car(), None, now);
+        fast.plug(car(), None, now);
         slow.step(now, 60.0, 1.0);
         fast.step(now, 60.0, 60.0);
         let (slow_car, fast_car) = (slow.car.as_ref().unwrap(), fast.car.as_ref().unwrap());

@@ -4,7 +4,7 @@ use axum::extract::State;
 use charge_model::prices::PricePoint;
 use charge_model::tariff::Market;
 use charge_model::{ErrorBody, FieldErrors, Problem, madrid};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_axum::router::OpenApiRouter;
@@ -25,12 +25,16 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PricesQuery {
     /// `omie` or `pvpc`.
+    #[param(required = true, value_type = Option<Market>, inline)]
     pub market: Option<String>,
     /// The first day, `YYYY-MM-DD` (Madrid).
+    #[param(required = true, format = Date)]
     pub from: Option<String>,
     /// How many days, 1 to 7 (2 by default).
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 7)]
     pub days: Option<String>,
 }
 
@@ -71,9 +75,13 @@ fn read_query(query: &PricesQuery) -> Result<(Market, NaiveDate, i64), FieldErro
             errors.add("from", Problem::Required);
             None
         }
-        // Years the summer-time rule covers, far from any date overflow.
-        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(date) if text.len() == 10 && (1996..=9999).contains(&date.year()) => Some(date),
+        Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d").map(madrid::check_day) {
+            Ok(Err(problem)) => {
+                errors.add("from", problem);
+                None
+            }
+            // Strictly `YYYY-MM-DD`, not `2025-1-26`.
+            Ok(Ok(date)) if text.len() == 10 => Some(date),
             _ => {
                 errors.add("from", Problem::Other("Give the first day as YYYY-MM-DD.".to_owned()));
                 None
@@ -155,6 +163,10 @@ mod tests {
         ] {
             let errors = read_query(&bad).unwrap_err();
             assert!(errors.get(field).is_some(), "{bad:?}");
+        }
+        for far in ["+262142-12-31", "-262143-01-01", "1999-12-31", "2101-01-01"] {
+            let errors = read_query(&query("omie", far, None)).unwrap_err();
+            assert_eq!(errors.get("from"), Some(&Problem::DateOutOfRange { min: 2000, max: 2100 }), "{far}");
         }
         let none = PricesQuery { market: None, from: None, days: Some("x".to_owned()) };
         let errors = read_query(&none).unwrap_err();

@@ -161,8 +161,7 @@ async fn a_firmware_update_shows_progress_then_bumps_the_version() {
     assert_eq!(status_code, StatusCode::CONFLICT, "busy");
 
     app.state.clock.advance(Duration::seconds(16));
-    let outcome = app.state.simulator.tick();
-    charge_mock_server::simulator::record(&app.state.db, outcome).await.unwrap();
+    app.state.charges.step().await;
     let after = status(&app, &id).await;
     assert_ne!(after["firmware"], before.as_str());
     let stored: String = app.query(&format!("SELECT firmware FROM chargers WHERE id = '{id}'"), |r| r.get(0));

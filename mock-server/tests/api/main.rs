@@ -3,12 +3,16 @@
 
 mod accounts;
 mod chargers;
+mod charges;
 mod control;
+mod data_safety;
 mod demo;
+mod durability;
 mod errors;
 mod helpers;
 mod history;
 mod live;
+mod openapi;
 mod password_recovery;
 mod permissions;
 mod prices;

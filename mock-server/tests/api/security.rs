@@ -22,7 +22,8 @@ async fn login_with(app: &TestApp, client: &Client, email: &str, password: &str)
 
 #[tokio::test]
 async fn the_development_endpoints_are_gone_wherever_they_could_be_reached_or_leak_real_mail() {
-    let exposed: [(&str, fn(&mut Config)); 3] = [
+    type Configure = fn(&mut Config);
+    let exposed: [(&str, Configure); 3] = [
         ("listening on every interface", |c| c.addr = "0.0.0.0:8080".parse().unwrap()),
         ("listening on a public address", |c| c.addr = "192.0.2.10:8080".parse().unwrap()),
         ("sending real email", |c| c.smtp_url = Some("smtp://127.0.0.1:9".to_owned())),
@@ -195,7 +196,7 @@ async fn live_streams_close_within_a_second_of_their_session_ending() {
         loop {
             match tokio::time::timeout_at(deadline, stream.chunk()).await {
                 Ok(Ok(None) | Err(_)) => break,
-                Ok(Ok(Some(_))) => continue,
+                Ok(Ok(Some(_))) => {}
                 Err(_) => panic!("{ending:?}: the stream is still open a second later"),
             }
         }
@@ -245,4 +246,119 @@ async fn nobody_can_flood_a_mailbox_through_the_portal() {
     }
     // The confirmation, then four resets: five in the hour.
     assert_eq!(app.outbox("ana@example.com").await.len(), 5);
+}
+
+#[tokio::test]
+async fn over_https_cookies_are_secure_host_only_and_hsts_is_sent() {
+    let app = spawn_app_with(|c| c.public_url = Some("https://portal.example.com".to_owned())).await;
+    app.confirmed_user("ana@example.com").await;
+    let response = app.login("ana@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookies: Vec<String> = response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let session =
+        cookies.iter().find(|c| c.starts_with("__Host-cp_session=")).expect("a __Host- session cookie");
+    assert!(
+        session.contains("Secure") && session.contains("Path=/") && !session.contains("Domain"),
+        "{session}"
+    );
+    let device =
+        cookies.iter().find(|c| c.starts_with("__Secure-cp_device=")).expect("a __Secure- device cookie");
+    assert!(device.contains("Secure"), "{device}");
+    let hsts = response.headers().get(reqwest::header::STRICT_TRANSPORT_SECURITY);
+    assert_eq!(hsts.map(|v| v.to_str().unwrap()), Some("max-age=31536000"));
+
+    // Plain HTTP (development): neither.
+    let plain = spawn_app().await;
+    let response = plain.get("/api/auth/session").await;
+    assert!(response.headers().get(reqwest::header::STRICT_TRANSPORT_SECURITY).is_none());
+}
+
+#[tokio::test]
+async fn a_session_left_unused_ends_before_its_lifetime() {
+    let app = spawn_app_with(|c| {
+        c.session_hours = 24 * 14;
+        c.session_idle_hours = 12;
+    })
+    .await;
+    app.logged_in_user("ana@example.com").await;
+    let me = |app: &TestApp| {
+        let request = app.client.get(app.url("/api/account"));
+        async move { request.send().await.unwrap().status() }
+    };
+    // Used every 11 hours, it lives on.
+    for _ in 0..3 {
+        app.state.clock.advance(chrono::Duration::hours(11));
+        assert_eq!(me(&app).await, StatusCode::OK);
+    }
+    // Unused for 13 hours, it has ended.
+    app.state.clock.advance(chrono::Duration::hours(13));
+    assert_eq!(me(&app).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_profile_lists_sessions_and_ends_the_others() {
+    let app = spawn_app().await;
+    app.logged_in_user("ana@example.com").await;
+    let phone = client_from([127, 0, 0, 8]);
+    assert_eq!(login_with(&app, &phone, "ana@example.com", PASSWORD).await, StatusCode::OK);
+    let laptop = client_from([127, 0, 0, 9]);
+    assert_eq!(login_with(&app, &laptop, "ana@example.com", PASSWORD).await, StatusCode::OK);
+    let mut phone_stream = phone.get(app.url("/api/events")).send().await.unwrap();
+    assert_eq!(phone_stream.status(), StatusCode::OK);
+
+    let sessions: Vec<charge_model::account::ActiveSession> =
+        app.get("/api/account/sessions").await.json().await.unwrap();
+    assert_eq!(sessions.len(), 3);
+    assert!(sessions[0].current, "this one first");
+    assert_eq!(sessions.iter().filter(|s| s.current).count(), 1);
+    let phone_session = sessions.iter().find(|s| s.address == "127.0.0.8").expect("the phone's session");
+
+    // Someone else's session, or this one, cannot be ended here.
+    let bea = app.other_user("bea@example.com").await;
+    let response =
+        bea.delete(app.url(&format!("/api/account/sessions/{}", phone_session.id))).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.delete(&format!("/api/account/sessions/{}", sessions[0].id)).await.status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let ended = app.delete(&format!("/api/account/sessions/{}", phone_session.id)).await;
+    assert_eq!(ended.status(), StatusCode::NO_CONTENT);
+    assert_eq!(phone.get(app.url("/api/account")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    let closed = tokio::time::timeout(Duration::from_secs(2), async {
+        while let Ok(Some(_)) = phone_stream.chunk().await {}
+    });
+    assert!(closed.await.is_ok(), "the phone's live stream closed");
+    assert_eq!(laptop.get(app.url("/api/account")).send().await.unwrap().status(), StatusCode::OK);
+
+    assert_eq!(app.delete("/api/account/sessions").await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(laptop.get(app.url("/api/account")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/api/account").await.status(), StatusCode::OK, "this one stays");
+    let left: Vec<charge_model::account::ActiveSession> =
+        app.get("/api/account/sessions").await.json().await.unwrap();
+    assert_eq!(left.len(), 1);
+}
+
+#[tokio::test]
+async fn behind_a_proxy_clients_are_told_apart_by_the_header_it_sets() {
+    let app = spawn_app_with(|c| c.client_ip_header = Some("X-Forwarded-For".to_owned())).await;
+    let from = |header: &'static str| {
+        let body = json!({"email": "nobody@example.com", "password": "guess guess"});
+        let request = new_client().post(app.url("/api/auth/login")).header("X-Forwarded-For", header);
+        async move { request.json(&body).send().await.unwrap().status() }
+    };
+    for _ in 0..5 {
+        assert_eq!(from("10.0.0.1, 198.51.100.1").await, StatusCode::UNAUTHORIZED);
+    }
+    // The entries before the proxy's own are the client's to write: changing them changes nothing.
+    assert_eq!(from("10.0.0.2, 198.51.100.1").await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(from("198.51.100.1").await, StatusCode::TOO_MANY_REQUESTS);
+    // Another client behind the same proxy is not affected.
+    assert_eq!(from("10.0.0.1, 198.51.100.2").await, StatusCode::UNAUTHORIZED);
 }

@@ -12,7 +12,13 @@ use crate::i18n::{tr, use_i18n};
 use crate::session::use_session;
 
 #[component]
-pub fn Cards(id: ChargerId, model: ChargerModel, can_edit: bool) -> impl IntoView {
+pub fn Cards(
+    id: ChargerId,
+    model: ChargerModel,
+    /// Whether the user may change the cards (it follows a change of role).
+    #[prop(into)]
+    can_edit: Signal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let cards = RwSignal::new(None::<Result<Vec<RfidCard>, ApiError>>);
@@ -29,7 +35,11 @@ pub fn Cards(id: ChargerId, model: ChargerModel, can_edit: bool) -> impl IntoVie
             });
         }
     };
-    load();
+    // Loaded again when the role changes: viewers get the codes masked.
+    Effect::new(move |_| {
+        can_edit.track();
+        load();
+    });
     let id = StoredValue::new(id);
     view! {
         <section class="card" aria-labelledby="cards-title">
@@ -57,7 +67,7 @@ pub fn Cards(id: ChargerId, model: ChargerModel, can_edit: bool) -> impl IntoVie
                     </table>
                 }.into_any(),
             }}
-            {can_edit.then(|| view! { <AddCard id=id.get_value() cards /> })}
+            {move || can_edit.get().then(|| view! { <AddCard id=id.get_value() cards /> })}
         </section>
     }
 }
@@ -78,7 +88,7 @@ fn CardRow(
     id: ChargerId,
     card: RfidCard,
     cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>,
-    can_edit: bool,
+    can_edit: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
@@ -145,9 +155,10 @@ fn CardRow(
             </td>
             <td><code>{code.clone()}</code></td>
             <td class="row-actions">
-                {can_edit.then(|| {
+                {move || can_edit.get().then(|| {
                     let label_name = card.name.clone();
                     let delete_name = card.name.clone();
+                    let body_name = card.name.clone();
                     view! {
                         <button
                             type="button"
@@ -170,7 +181,7 @@ fn CardRow(
                             handle=dialog
                             id=format!("delete-card-{card_id}")
                             title=tr(|t| t.delete_card_title)
-                            body=Signal::derive(move || (i18n.t().delete_card_body)(&card.name))
+                            body=Signal::derive(move || (i18n.t().delete_card_body)(&body_name))
                             confirm_label=tr(|t| t.delete)
                             danger=true
                             on_confirm=delete

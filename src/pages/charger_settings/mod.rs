@@ -12,7 +12,7 @@ mod remove;
 mod sharing;
 
 use charge_model::FieldErrors;
-use charge_model::charger::{ChargerDetail, ChargerId, ChargerSettings};
+use charge_model::charger::{ChargerDetail, ChargerId, ChargerSettings, Role};
 use leptos::prelude::*;
 
 use crate::api;
@@ -22,7 +22,7 @@ use crate::pages::charger::{SubpageHeading, WithCharger};
 
 #[component]
 pub fn ChargerSettingsPage() -> impl IntoView {
-    view! { <WithCharger show=|detail| view! { <SettingsView detail /> }.into_any() /> }
+    view! { <WithCharger show=|detail, role| view! { <SettingsView detail role /> }.into_any() /> }
 }
 
 /// The settings as last saved, shared by the sections.
@@ -67,7 +67,7 @@ impl Saved {
 }
 
 #[component]
-fn SettingsView(detail: ChargerDetail) -> impl IntoView {
+fn SettingsView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let i18n = use_i18n();
     let summary = detail.summary;
     let saved = Saved { id: StoredValue::new(summary.id.clone()), settings: RwSignal::new(detail.settings) };
@@ -75,11 +75,11 @@ fn SettingsView(detail: ChargerDetail) -> impl IntoView {
     let title = Signal::derive(move || (i18n.t().settings_title)(&name.get()));
     let features = detail.features;
     let model = summary.model;
-    let can_edit = summary.role.can_edit();
+    let can_edit = Signal::derive(move || role.get().can_edit());
     view! {
         <div class="page narrow settings-page">
             <SubpageHeading id=summary.id.clone() name title can_edit />
-            <fieldset class="settings-sections" disabled=!can_edit>
+            <fieldset class="settings-sections" disabled=move || !can_edit.get()>
                 <general::General saved id=summary.id.clone() model features />
                 <limits::Limits saved />
                 <options::SpecialOptions saved features />
@@ -87,6 +87,7 @@ fn SettingsView(detail: ChargerDetail) -> impl IntoView {
             </fieldset>
             <operations::Operations id=summary.id.clone() features can_edit />
             <cards::Cards id=summary.id.clone() model can_edit />
+            // An owner stays the owner: these sections are decided once, not by `role`.
             {if summary.role.is_owner() {
                 view! {
                     <sharing::SharingSection id=summary.id.clone() />

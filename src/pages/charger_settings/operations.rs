@@ -12,7 +12,13 @@ use crate::live::use_live;
 use crate::session::use_session;
 
 #[component]
-pub fn Operations(id: ChargerId, features: Features, can_edit: bool) -> impl IntoView {
+pub fn Operations(
+    id: ChargerId,
+    features: Features,
+    /// Whether the user may run them (it follows a change of role).
+    #[prop(into)]
+    can_edit: Signal<bool>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
     let session = use_session();
@@ -61,7 +67,7 @@ pub fn Operations(id: ChargerId, features: Features, can_edit: bool) -> impl Int
                                 <button
                                     type="button"
                                     class="button secondary"
-                                    disabled=move || !can_edit || busy.get()
+                                    disabled=move || !can_edit.get() || busy.get()
                                     on:click=move |_| dialog.open()
                                 >
                                     {move || texts().2}

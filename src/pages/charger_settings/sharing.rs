@@ -11,6 +11,7 @@ use crate::api::{self, ApiError};
 use crate::components::dialog::{ConfirmDialog, DialogHandle};
 use crate::components::form::{Form, FormError, Notice, SelectField, SubmitButton, TextField};
 use crate::i18n::{I18n, tr, use_i18n};
+use crate::live::use_live;
 use crate::pages::chargers::role_name;
 use crate::session::use_session;
 
@@ -27,12 +28,18 @@ pub fn SharingSection(id: ChargerId) -> impl IntoView {
     let session = use_session();
     let sharing = RwSignal::new(None::<Result<Sharing, ApiError>>);
     let id = StoredValue::new(id);
-    spawn_local(async move {
-        let result = api::sharing(&id.get_value()).await;
-        if let Err(error) = &result {
-            session.notice(error);
-        }
-        sharing.set(Some(result));
+    let live = use_live();
+    // Loaded at once, and again when someone accepts or declines an invitation (the server
+    // pushes an access change to the owner then).
+    Effect::new(move |_| {
+        live.access_version();
+        spawn_local(async move {
+            let result = api::sharing(&id.get_value()).await;
+            if let Err(error) = &result {
+                session.notice(error);
+            }
+            sharing.set(Some(result));
+        });
     });
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(None::<String>);
@@ -225,9 +232,7 @@ fn ShareForm(id: ChargerId, sharing: RwSignal<Option<Result<Sharing, ApiError>>>
             move || async move { api::share(&id, &request).await },
             move |now: Sharing| {
                 let address = email.get_untracked().trim().to_lowercase();
-                let invited = now.invitations.iter().any(|i| i.email == address);
-                let t = i18n.t();
-                shared.set(Some(if invited { (t.invited)(&address) } else { (t.shared_with)(&address) }));
+                shared.set(Some((i18n.t().invited)(&address)));
                 sharing.set(Some(Ok(now)));
                 email.set(String::new());
             },
