@@ -71,14 +71,19 @@ pub async fn login(
     // This browser's (or this address's) own failures are forgiven; the wider ones stay.
     let own = buckets[0].key.clone();
     let config = state.config.clone();
+    let confirmed = user.confirmed;
     let new_device = state
         .db
         .run(move |conn| {
             throttle::clear(conn, &own)?;
-            if trusted { Ok(None) } else { device::issue(conn, user.id, now, &config).map(Some) }
+            if trusted || !confirmed {
+                Ok(None)
+            } else {
+                device::issue(conn, user.id, now, &config).map(Some)
+            }
         })
         .await?;
-    if !user.confirmed {
+    if !confirmed {
         return Err(ApiError::EmailNotConfirmed);
     }
 

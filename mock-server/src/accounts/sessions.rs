@@ -27,16 +27,19 @@ pub async fn list(
                  WHERE user_id = ?1 AND expires_at > ?3 AND last_seen_at > ?4
                  ORDER BY token_hash = ?2 DESC, last_seen_at DESC, rowid DESC",
             )?;
-            let rows = statement.query_map(params![user.id, user.session, now, now - idle - 60], |row| {
-                Ok(ActiveSession {
-                    id: row.get(0)?,
-                    created_at: row.get(1)?,
-                    last_seen_at: row.get(2)?,
-                    user_agent: row.get(3)?,
-                    address: row.get(4)?,
-                    current: row.get(5)?,
-                })
-            })?;
+            let rows = statement.query_map(
+                params![user.id, user.session, now, crate::auth::session::idle_cutoff(now, idle)],
+                |row| {
+                    Ok(ActiveSession {
+                        id: row.get(0)?,
+                        created_at: row.get(1)?,
+                        last_seen_at: row.get(2)?,
+                        user_agent: row.get(3)?,
+                        address: row.get(4)?,
+                        current: row.get(5)?,
+                    })
+                },
+            )?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await?;
@@ -62,7 +65,7 @@ pub async fn end(
         })
         .await?;
     if ended == 0 {
-        return Err(ApiError::NotFound("No such session among your others.".to_owned()));
+        return Err(ApiError::NotFound(charge_model::Reason::NoSuchSession));
     }
     state.session_endings.ended(user.id);
     Ok(StatusCode::NO_CONTENT)

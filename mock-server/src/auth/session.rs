@@ -24,6 +24,12 @@ pub fn cookie_name(config: &crate::Config) -> &'static str {
 /// A session's last use is written at most this often (not on every request).
 const TOUCH_EVERY_SECS: i64 = 60;
 
+/// A session last used at or before this moment has ended (idle), as of `now`.
+pub fn idle_cutoff(now: i64, idle_secs: i64) -> i64 {
+    // The last use is written a minute late at most: allow for it.
+    now - idle_secs - TOUCH_EVERY_SECS
+}
+
 /// The logged-in user of a request. Extracting it answers 401 when there is no valid session.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
@@ -72,7 +78,7 @@ pub fn user_of(
     Ok(conn
         .query_row(
             "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3",
-            params![session, now, now - idle_secs - TOUCH_EVERY_SECS],
+            params![session, now, idle_cutoff(now, idle_secs)],
             |row| row.get::<_, i64>(0),
         )
         .optional()?)
@@ -128,18 +134,17 @@ pub async fn start(state: &AppState, user_id: i64, origin: Origin) -> ApiResult<
     let ttl = state.config.session_ttl();
     let now = state.clock.unix();
     let expires = now + ttl.as_secs() as i64;
-    let state_idle = state.config.session_idle_secs();
+    let idle = state.config.session_idle_secs();
     state
         .db
         .run(move |conn| {
-            // Expired sessions are swept here rather than by a background job.
-            conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", params![now])?;
-            super::throttle::sweep(conn, now)?;
-            let idle = state_idle;
+            // Ended sessions (expired, or unused too long) are swept here rather than by a
+            // background job.
             conn.execute(
-                "DELETE FROM sessions WHERE last_seen_at <= ?1",
-                params![now - idle - TOUCH_EVERY_SECS],
+                "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at <= ?2",
+                params![now, idle_cutoff(now, idle)],
             )?;
+            super::throttle::sweep(conn, now)?;
             conn.execute(
                 "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, address)
                  VALUES (?1, ?2, ?3, ?4, ?3, ?5, ?6)",
