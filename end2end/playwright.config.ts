@@ -8,7 +8,8 @@ import * as path from 'node:path';
 const port = Number(process.env.E2E_PORT ?? 8181);
 const baseURL = `http://127.0.0.1:${port}`;
 const server = process.env.E2E_SERVER ?? path.resolve(__dirname, '../target/debug/charge-mock-server');
-const dist = path.resolve(__dirname, '../dist');
+// E2E_DIST tests another build (a helper's own dist) without touching ../dist.
+const dist = path.resolve(__dirname, process.env.E2E_DIST ?? '../dist');
 const database = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'charge-portal-e2e-')), 'e2e.sqlite');
 
 export default defineConfig({

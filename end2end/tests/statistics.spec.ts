@@ -135,7 +135,7 @@ test.describe('Statistics', () => {
     await expect(page.getByRole('row', { name: /Nov 3, 2025/ })).toContainText('1 h 30 min');
     await page.getByRole('link', { name: /3, 2025/ }).click();
     await expect(page.getByRole('heading', { name: 'Charge details' })).toBeVisible();
-    await expect(page.getByText('Nov 3, 2025, 8:30 PM')).toBeVisible(); // Madrid time
+    await expect(page.getByText('Nov 3, 2025, 20:30')).toBeVisible(); // Madrid time, 24-hour
     await expect(page.getByText('11.10 kWh')).toBeVisible();
     await expect(page.getByText('1 h 30 min')).toBeVisible();
     await expect(page.getByText('€1.67')).toBeVisible();

@@ -5,7 +5,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use charge_model::{ErrorBody, ErrorCode, FieldErrors, Problem};
+use charge_model::{ErrorBody, ErrorCode, FieldErrors, Problem, Reason};
 
 /// Everything a handler can fail with. Each variant maps to one status and one
 /// [`ErrorCode`]; the body always has the [`ErrorBody`] shape.
@@ -30,11 +30,11 @@ pub enum ApiError {
     #[error("This link is not valid: it was already used or has expired.")]
     InvalidToken,
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Reason),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Reason),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Reason),
     /// A conflict about particular fields (already registered, already paired…).
     #[error("This is already registered.")]
     Taken(FieldErrors),
@@ -98,7 +98,13 @@ impl ApiError {
             }
             _ => Default::default(),
         };
-        ErrorBody { code: self.code(), message: self.to_string(), fields }
+        let reason = match self {
+            ApiError::Forbidden(reason) | ApiError::NotFound(reason) | ApiError::Conflict(reason) => {
+                Some(*reason)
+            }
+            _ => None,
+        };
+        ErrorBody { code: self.code(), message: self.to_string(), fields, reason }
     }
 }
 
@@ -167,8 +173,7 @@ fn data_error(error: &axum::extract::rejection::JsonDataError) -> ApiError {
         }
         _ => {
             let message = detail.split(" at line ").next().unwrap_or(&detail);
-            let message = format!("Invalid value: {message}.");
-            (path, Problem::Other(message))
+            (path, Problem::InvalidValue(message.to_owned()))
         }
     };
     ApiError::Validation(FieldErrors([(field, problem)].into_iter().collect()))
@@ -176,7 +181,7 @@ fn data_error(error: &axum::extract::rejection::JsonDataError) -> ApiError {
 
 impl From<PathRejection> for ApiError {
     fn from(_: PathRejection) -> Self {
-        ApiError::NotFound("No such resource.".to_owned())
+        ApiError::NotFound(Reason::NoSuchResource)
     }
 }
 

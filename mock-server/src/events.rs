@@ -25,7 +25,7 @@ use crate::simulator::Push;
 
 /// Live status of the user's chargers.
 #[utoipa::path(get, path = "/api/events", tag = "chargers",
-    responses((status = 200, description = "text/event-stream of `status` (StatusEvent) and `access` events", content_type = "text/event-stream", body = StatusEvent)))]
+    responses((status = 200, description = "A stream of `status` and `access` events", content_type = "text/event-stream", body = crate::openapi::LiveEvent)))]
 pub async fn events(
     State(state): State<AppState>,
     user: CurrentUser,

@@ -74,7 +74,7 @@ impl HistoryQuery {
                         .check(field, madrid::check_day(date))
                         .map(|date| madrid::day_start(date + Duration::days(after)).timestamp()),
                     Err(_) => {
-                        errors.add(field, Problem::Other("Give the day as YYYY-MM-DD.".to_owned()));
+                        errors.add(field, Problem::InvalidDate);
                         None
                     }
                 }
@@ -89,13 +89,13 @@ impl HistoryQuery {
             _ => None,
         };
         if column.is_none() {
-            errors.add("sort", Problem::Other("Sort by started_at, duration, energy or cost.".to_owned()));
+            errors.add("sort", Problem::NotOneOf("started_at, duration, energy, cost".to_owned()));
         }
         let descending = match self.order.as_deref().unwrap_or("desc") {
             "desc" => true,
             "asc" => false,
             _ => {
-                errors.add("order", Problem::Other("Use asc or desc.".to_owned()));
+                errors.add("order", Problem::NotOneOf("asc, desc".to_owned()));
                 true
             }
         };
@@ -281,7 +281,7 @@ pub async fn detail(
             Ok(Some(SessionDetail { row: row(r, &chargers)?, hourly, prices, tariff }))
         })
         .await?;
-    found.map(ApiJson).ok_or_else(|| ApiError::NotFound("No such charge in your history.".to_owned()))
+    found.map(ApiJson).ok_or_else(|| ApiError::NotFound(charge_model::Reason::NoSuchCharge))
 }
 
 /// The filtered charges as CSV (all pages), headers in the user's language.

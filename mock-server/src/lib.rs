@@ -137,7 +137,7 @@ pub fn app(state: AppState) -> Router {
         security_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")
     });
     api.route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
-        .route("/api/{*rest}", any(|| async { ApiError::NotFound("No such API endpoint.".to_owned()) }))
+        .route("/api/{*rest}", any(|| async { ApiError::NotFound(charge_model::Reason::NoSuchEndpoint) }))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .fallback_service(portal)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

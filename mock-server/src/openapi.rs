@@ -1,12 +1,13 @@
 //! The OpenAPI document of the REST contract, generated from the handlers.
 
+use charge_model::charger::StatusEvent;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, KnownFormat, SchemaFormat};
+use utoipa::openapi::schema::{ArrayBuilder, ArrayItems, KnownFormat, OneOfBuilder, SchemaFormat};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, ObjectBuilder, Ref, RefOr, Schema, Type};
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi, PartialSchema as _, ToSchema as _};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -200,3 +201,41 @@ impl utoipa::PartialSchema for PowerSample {
 }
 
 impl utoipa::ToSchema for PowerSample {}
+
+/// One Server-Sent Event of `GET /api/events`, as OpenAPI 3.1 describes an event stream: the
+/// event's fields, its JSON `data` given by `contentSchema`.
+pub struct LiveEvent;
+
+impl utoipa::PartialSchema for LiveEvent {
+    fn schema() -> RefOr<Schema> {
+        let event = |name: &str, description: &str, data: RefOr<Schema>| {
+            let data = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .content_media_type("application/json")
+                .content_schema(Some(data));
+            ObjectBuilder::new()
+                .description(Some(description))
+                .property("event", ObjectBuilder::new().schema_type(Type::String).enum_values(Some([name])))
+                .required("event")
+                .property("data", data)
+                .required("data")
+                .build()
+        };
+        let events = OneOfBuilder::new()
+            .item(event("status", "A charger's status", Ref::from_schema_name(StatusEvent::name()).into()))
+            .item(event(
+                "access",
+                "The chargers the user can see have changed: reload the list",
+                ObjectBuilder::new().schema_type(Type::Object).build().into(),
+            ))
+            .build();
+        RefOr::T(Schema::OneOf(events))
+    }
+}
+
+impl utoipa::ToSchema for LiveEvent {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((StatusEvent::name().into(), StatusEvent::schema()));
+        StatusEvent::schemas(schemas);
+    }
+}

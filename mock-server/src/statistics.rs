@@ -55,22 +55,21 @@ pub async fn statistics(
         |text: &Option<String>| text.as_deref().and_then(|t| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok());
     let (from, to) = (date(&query.from), date(&query.to));
     if from.is_none() {
-        errors.add("from", Problem::Other("Give the first day as YYYY-MM-DD.".to_owned()));
+        errors.add("from", Problem::InvalidDate);
     }
     if to.is_none() {
-        errors.add("to", Problem::Other("Give the last day as YYYY-MM-DD.".to_owned()));
+        errors.add("to", Problem::InvalidDate);
     }
     let from = from.and_then(|day| errors.check("from", madrid::check_day(day)));
     let to = to.and_then(|day| errors.check("to", madrid::check_day(day)));
     if let (Some(from), Some(to)) = (from, to)
         && !(0..MAX_DAYS).contains(&(to - from).num_days())
     {
-        errors
-            .add("to", Problem::Other(format!("Choose a last day after the first, within {MAX_DAYS} days.")));
+        errors.add("to", Problem::PeriodTooLong { max_days: MAX_DAYS as u32 });
     }
     let bucket = BucketSize::from_tag(query.bucket.as_deref().unwrap_or("day"));
     if bucket.is_none() {
-        errors.add("bucket", Problem::Other("Choose day, week or month.".to_owned()));
+        errors.add("bucket", Problem::NotOneOf("day, week, month".to_owned()));
     }
     errors.into_result().map_err(ApiError::Validation)?;
     let (from, to, bucket) =

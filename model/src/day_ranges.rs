@@ -47,9 +47,7 @@ impl Span {
     /// Start before 24:00, end after 00:00, and not empty.
     pub fn check(&self) -> Result<(), Problem> {
         if self.start >= DAY || self.end == 0 || self.end > DAY || self.start == self.end {
-            return Err(Problem::Other(
-                "Use a start and an end time that differ, from 00:00 to 24:00.".to_owned(),
-            ));
+            return Err(Problem::InvalidTimeRange);
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 /// The body of every error response.
 ///
 /// `message` is English and meant for logs and API users; the portal shows a
-/// translated text chosen by `code` (and by each field's `problem`).
+/// translated text chosen by `code`, `reason` and each field's `problem` with its parameters.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
@@ -16,6 +16,48 @@ pub struct ErrorBody {
     /// Validation errors by field name; empty for errors that are not about a field.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub fields: BTreeMap<String, FieldError>,
+    /// Which conflict, refusal or missing thing, for `conflict`, `forbidden` and `not_found`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+}
+
+/// Why a request was refused as a whole (409, 403, 404), stable for clients to word.
+/// The English text is the `Display`, sent as the body's `message`.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    #[error("The charger is offline: try again when it is back online.")]
+    ChargerOffline,
+    #[error("Dynamic power control sets the current: turn it off to set the current by hand.")]
+    DynamicPowerOn,
+    #[error("The charger is busy with another operation.")]
+    ChargerBusy,
+    #[error("Only the charger's owner can do this.")]
+    OwnerOnly,
+    /// The user is a viewer (the only role below editor).
+    #[error("Your role on this charger is viewer: changing it needs the editor or owner role.")]
+    EditorOnly,
+    #[error("No such charger in your account.")]
+    NoSuchCharger,
+    #[error("No such card on this charger.")]
+    NoSuchCard,
+    #[error("This charger is not shared with that person.")]
+    NoSuchShare,
+    #[error("No such invitation.")]
+    NoSuchInvitation,
+    #[error("No such session among your others.")]
+    NoSuchSession,
+    #[error("No such charge in your history.")]
+    NoSuchCharge,
+    #[error("No such API endpoint.")]
+    NoSuchEndpoint,
+    #[error("No such resource.")]
+    NoSuchResource,
+    /// A reason this build does not know yet (a newer server).
+    #[serde(other)]
+    #[error("This request was refused.")]
+    Unknown,
 }
 
 /// What kind of error happened, stable for clients to branch on.
@@ -61,11 +103,13 @@ pub struct FieldError {
     /// Lower bound, for `too_short`, `out_of_range` and `date_out_of_range` (a year).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<f64>,
-    /// Upper bound, for `too_long`, `out_of_range` and `date_out_of_range` (a year).
+    /// Upper bound, for `too_long`, `out_of_range`, `date_out_of_range` (a year) and
+    /// `period_too_long` (days).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<f64>,
-    /// The problem's particulars, for `uncovered` and `overlapping`: the time ranges, like
-    /// `02:00–04:00, 22:00–24:00`.
+    /// The problem's particulars: for `uncovered` and `overlapping` the time ranges, like
+    /// `02:00–04:00, 22:00–24:00`; for `not_one_of` the accepted values, like `asc, desc`;
+    /// for `invalid_value` what the decoder said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// English text of the problem.
@@ -102,6 +146,16 @@ pub enum ProblemCode {
     TooManyTimers,
     InvalidCharacters,
     DateOutOfRange,
+    InvalidTimeRange,
+    InvalidPrice,
+    NoDay,
+    OwnerRole,
+    SevenDays,
+    InvalidDate,
+    NotOneOf,
+    PeriodTooLong,
+    NotSupported,
+    InvalidValue,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -164,7 +218,32 @@ pub enum Problem {
     /// A date outside the years the API supports (`min` and `max` are years, inclusive).
     #[error("Choose a date in the years {min} to {max}.")]
     DateOutOfRange { min: i32, max: i32 },
-    /// Anything else, described by its message (a type error in the request, a newer server).
+    #[error("Use a start and an end time that differ, from 00:00 to 24:00.")]
+    InvalidTimeRange,
+    #[error("Enter a price in €/kWh, like 0.1523.")]
+    InvalidPrice,
+    #[error("Choose at least one day.")]
+    NoDay,
+    /// Sharing a charger as its owner.
+    #[error("Share as viewer or editor: a charger has exactly one owner.")]
+    OwnerRole,
+    #[error("Give the prices of each of the 7 days.")]
+    SevenDays,
+    #[error("Give the day as YYYY-MM-DD.")]
+    InvalidDate,
+    /// A value outside a fixed list; the list, like `asc, desc`.
+    #[error("Use one of: {0}.")]
+    NotOneOf(String),
+    #[error("Choose a last day on or after the first, within {max_days} days.")]
+    PeriodTooLong { max_days: u32 },
+    /// The charger's model cannot do what was asked.
+    #[error("This charger model cannot do this.")]
+    NotSupported,
+    /// A value of the wrong type; what the decoder said, in English.
+    #[error("Invalid value: {0}.")]
+    InvalidValue(String),
+    /// A problem this build does not know (a newer server), described by its message; or a
+    /// text the portal has already worded.
     #[error("{0}")]
     Other(String),
 }
@@ -199,10 +278,25 @@ impl From<&Problem> for FieldError {
             Problem::DateOutOfRange { min, max } => {
                 (ProblemCode::DateOutOfRange, Some(f64::from(*min)), Some(f64::from(*max)))
             }
+            Problem::InvalidTimeRange => (ProblemCode::InvalidTimeRange, None, None),
+            Problem::InvalidPrice => (ProblemCode::InvalidPrice, None, None),
+            Problem::NoDay => (ProblemCode::NoDay, None, None),
+            Problem::OwnerRole => (ProblemCode::OwnerRole, None, None),
+            Problem::SevenDays => (ProblemCode::SevenDays, None, None),
+            Problem::InvalidDate => (ProblemCode::InvalidDate, None, None),
+            Problem::NotOneOf(_) => (ProblemCode::NotOneOf, None, None),
+            Problem::PeriodTooLong { max_days } => {
+                (ProblemCode::PeriodTooLong, None, Some(f64::from(*max_days)))
+            }
+            Problem::NotSupported => (ProblemCode::NotSupported, None, None),
+            Problem::InvalidValue(_) => (ProblemCode::InvalidValue, None, None),
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
         let detail = match problem {
-            Problem::Uncovered(ranges) | Problem::Overlapping(ranges) => Some(ranges.clone()),
+            Problem::Uncovered(text)
+            | Problem::Overlapping(text)
+            | Problem::NotOneOf(text)
+            | Problem::InvalidValue(text) => Some(text.clone()),
             _ => None,
         };
         FieldError { problem: code, min, max, detail, message: problem.to_string() }
@@ -243,7 +337,65 @@ impl From<FieldError> for Problem {
                 min: error.min.unwrap_or_default() as i32,
                 max: error.max.unwrap_or_default() as i32,
             },
+            ProblemCode::InvalidTimeRange => Problem::InvalidTimeRange,
+            ProblemCode::InvalidPrice => Problem::InvalidPrice,
+            ProblemCode::NoDay => Problem::NoDay,
+            ProblemCode::OwnerRole => Problem::OwnerRole,
+            ProblemCode::SevenDays => Problem::SevenDays,
+            ProblemCode::InvalidDate => Problem::InvalidDate,
+            ProblemCode::NotOneOf => Problem::NotOneOf(error.detail.unwrap_or_default()),
+            ProblemCode::PeriodTooLong => Problem::PeriodTooLong { max_days: bound(error.max) },
+            ProblemCode::NotSupported => Problem::NotSupported,
+            ProblemCode::InvalidValue => Problem::InvalidValue(error.detail.unwrap_or_default()),
             ProblemCode::Other => Problem::Other(error.message),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn problems_with_parameters_survive_the_wire() {
+        for problem in [
+            Problem::InvalidTimeRange,
+            Problem::InvalidPrice,
+            Problem::NoDay,
+            Problem::OwnerRole,
+            Problem::SevenDays,
+            Problem::InvalidDate,
+            Problem::NotOneOf("asc, desc".to_owned()),
+            Problem::PeriodTooLong { max_days: 3700 },
+            Problem::NotSupported,
+            Problem::InvalidValue("expected u8".to_owned()),
+        ] {
+            let wire = serde_json::to_value(FieldError::from(&problem)).unwrap();
+            assert_ne!(wire["problem"], "other", "{problem:?} has its own code");
+            let back: FieldError = serde_json::from_value(wire).unwrap();
+            assert_eq!(Problem::from(back), problem);
+        }
+    }
+
+    #[test]
+    fn a_reason_is_sent_only_when_there_is_one() {
+        let body = ErrorBody {
+            code: ErrorCode::Conflict,
+            message: Reason::ChargerOffline.to_string(),
+            fields: BTreeMap::new(),
+            reason: Some(Reason::ChargerOffline),
+        };
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["reason"], "charger_offline");
+        assert_eq!(json["code"], "conflict");
+        let without: ErrorBody =
+            serde_json::from_value(json!({"code": "conflict", "message": "Busy."})).unwrap();
+        assert_eq!(without.reason, None);
+        let newer: ErrorBody =
+            serde_json::from_value(json!({"code": "conflict", "message": "?", "reason": "from_the_future"}))
+                .unwrap();
+        assert_eq!(newer.reason, Some(Reason::Unknown));
     }
 }

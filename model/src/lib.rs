@@ -18,7 +18,7 @@ pub mod tariff;
 pub mod timers;
 pub mod validate;
 
-pub use error::{ErrorBody, ErrorCode, FieldError, Problem, ProblemCode};
+pub use error::{ErrorBody, ErrorCode, FieldError, Problem, ProblemCode, Reason};
 pub use validate::FieldErrors;
 
 /// A language the portal and its emails are available in.

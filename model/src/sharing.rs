@@ -57,9 +57,7 @@ fn shareable_role() -> utoipa::openapi::Object {
 fn shareable(role: Role) -> Result<Role, Problem> {
     match role {
         Role::Viewer | Role::Editor => Ok(role),
-        Role::Owner => {
-            Err(Problem::Other("Share as viewer or editor: a charger has exactly one owner.".to_owned()))
-        }
+        Role::Owner => Err(Problem::OwnerRole),
     }
 }
 
@@ -113,7 +111,7 @@ mod tests {
         let request = ShareRequest { email: "Bea@Example.com".to_owned(), role: Role::Editor };
         assert_eq!(request.validate().unwrap().0.as_str(), "bea@example.com");
         let owner = ShareRequest { role: Role::Owner, ..request.clone() };
-        assert!(owner.validate().unwrap_err().get("role").is_some());
+        assert_eq!(owner.validate().unwrap_err().get("role"), Some(&Problem::OwnerRole));
         let bad = ShareRequest { email: "bea".to_owned(), ..request };
         assert_eq!(bad.validate().unwrap_err().get("email"), Some(&Problem::InvalidEmail));
         assert!(RoleRequest { role: Role::Owner }.validate().is_err());

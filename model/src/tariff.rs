@@ -21,7 +21,7 @@ pub const PRICE_LIMIT_EUROS: i64 = 10;
 impl Price {
     /// Reads "0,1523" or "0.1523" €/kWh (up to 6 decimals) exactly.
     pub fn parse(text: &str) -> Result<Price, Problem> {
-        let invalid = || Problem::Other("Enter a price in €/kWh, like 0.1523.".to_owned());
+        let invalid = || Problem::InvalidPrice;
         let text = text.trim().replace(',', ".");
         let (negative, digits) = match text.strip_prefix('-') {
             Some(rest) => (true, rest),
@@ -174,7 +174,7 @@ impl Tariff {
                         spans(&mut errors, &format!("days.{day}"), ranges);
                     }
                 } else {
-                    errors.add("days", Problem::Other("Give the prices of each of the 7 days.".to_owned()));
+                    errors.add("days", Problem::SevenDays);
                 }
             }
             Tariff::Indexed { margin, p1, p2, p3 } => {

@@ -39,10 +39,7 @@ impl Timers {
         }
         for (index, timer) in self.timers.iter().enumerate() {
             if !timer.days.contains(&true) {
-                errors.add(
-                    &format!("timers.{index}.days"),
-                    Problem::Other("Choose at least one day.".to_owned()),
-                );
+                errors.add(&format!("timers.{index}.days"), Problem::NoDay);
             }
             errors.check(&format!("timers.{index}.span"), timer.span.check());
         }
@@ -124,8 +121,8 @@ mod tests {
         let three = Timers { timers: vec![timer(WEEKDAYS, "01:00", "05:00"); 3] };
         assert_eq!(three.validate().unwrap_err().get("timers"), Some(&Problem::TooManyTimers));
         let no_day = Timers { timers: vec![timer([false; 7], "01:00", "05:00")] };
-        assert!(no_day.validate().unwrap_err().get("timers.0.days").is_some());
+        assert_eq!(no_day.validate().unwrap_err().get("timers.0.days"), Some(&Problem::NoDay));
         let empty = Timers { timers: vec![timer(WEEKDAYS, "05:00", "05:00")] };
-        assert!(empty.validate().unwrap_err().get("timers.0.span").is_some());
+        assert_eq!(empty.validate().unwrap_err().get("timers.0.span"), Some(&Problem::InvalidTimeRange));
     }
 }

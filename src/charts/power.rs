@@ -5,6 +5,12 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+use crate::format;
+use crate::i18n::use_i18n;
+
+/// The chart's height in CSS pixels; its width is its container's.
+const HEIGHT: u32 = 240;
+
 /// Seconds of history the chart shows.
 pub const WINDOW_SECS: u32 = 300;
 
@@ -25,18 +31,22 @@ pub fn PowerChart(
     #[prop(into)]
     minutes_label: Signal<&'static str>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let canvas = NodeRef::<html::Canvas>::new();
+    let width = super::use_width();
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
         let minutes = minutes_label.get();
+        let language = i18n.language();
+        super::fit(&canvas, width.get());
         samples.with(|samples| {
-            if let Err(error) = draw(&canvas, samples, minutes) {
+            if let Err(error) = draw(&canvas, samples, minutes, language) {
                 leptos::logging::warn!("power chart: {error}");
             }
         });
     });
     view! {
-        <canvas class="power-chart" node_ref=canvas width="760" height="240" role="img" aria-label=description>
+        <canvas class="power-chart" node_ref=canvas width="760" height=HEIGHT role="img" aria-label=description>
         </canvas>
     }
 }
@@ -45,6 +55,7 @@ fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     samples: &[(i64, f32)],
     minutes: &str,
+    language: charge_model::Language,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
@@ -72,7 +83,9 @@ fn draw(
             let minutes_ago = (-x).round() as i32;
             if minutes_ago == 0 { String::new() } else { format!("-{minutes_ago} {minutes}") }
         })
-        .y_label_formatter(&|kw| if top < 5.0 { format!("{kw:.1} kW") } else { format!("{} kW", *kw as i32) })
+        .y_label_formatter(&|kw| {
+            format!("{} kW", format::decimal(f64::from(*kw), u8::from(top < 5.0), language))
+        })
         .draw()?;
     let points = samples.iter().map(|&(at, watts)| ((at - now) as f32 / 60_000.0, watts / 1000.0));
     chart.draw_series(AreaSeries::new(points, 0.0, LINE.mix(0.15)).border_style(LINE.stroke_width(2)))?;

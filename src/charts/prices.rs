@@ -6,6 +6,9 @@ use leptos::prelude::*;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 
+use crate::format;
+use crate::i18n::use_i18n;
+
 const BAR: RGBColor = RGBColor(11, 122, 90);
 const ESTIMATE: RGBColor = RGBColor(160, 200, 186);
 const CHEAPEST: RGBColor = RGBColor(26, 86, 219);
@@ -29,12 +32,16 @@ pub fn PriceChart(
     #[prop(into)] description: Signal<String>,
     #[prop(into)] day_labels: Signal<[String; 2]>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let canvas = NodeRef::<html::Canvas>::new();
+    let width = super::use_width();
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
         let labels = day_labels.get();
+        let language = i18n.language();
+        super::fit(&canvas, width.get());
         bars.with(|bars| {
-            if let Err(error) = draw(&canvas, bars, &labels) {
+            if let Err(error) = draw(&canvas, bars, &labels, language) {
                 leptos::logging::warn!("price chart: {error}");
             }
         });
@@ -48,6 +55,7 @@ fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     bars: &[Bar],
     labels: &[String; 2],
+    language: charge_model::Language,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("no 2D context")?;
     let root = backend.into_drawing_area();
@@ -69,7 +77,7 @@ fn draw(
         .x_labels(0)
         .y_labels(6)
         .label_style(("sans-serif", 12).into_font().color(&INK))
-        .y_label_formatter(&|euros| format!("{euros:.2} €"))
+        .y_label_formatter(&|euros| format!("{} €", format::decimal(*euros, 2, language)))
         .draw()?;
     chart.draw_series(bars.iter().map(|bar| {
         let color = if bar.cheapest {
@@ -87,9 +95,11 @@ fn draw(
     }))?;
     // Midnight between the two days.
     chart.draw_series(std::iter::once(PathElement::new([(24.0, bottom), (24.0, top)], INK.mix(0.5))))?;
-    // Hours every 6 under the axis, with their ticks; the days' names above.
+    // Hours every 6 (or 12) under the axis, with their ticks; the days' names above.
     let font = ("sans-serif", 12).into_font().color(&INK);
-    for hour in (0..48).step_by(6) {
+    // A narrow chart (a phone) has room for a time every 12 hours.
+    let step = if root.dim_in_pixel().0 < 520 { 12 } else { 6 };
+    for hour in (0..48).step_by(step) {
         let (x, y) = chart.backend_coord(&(f64::from(hour), bottom));
         root.draw(&PathElement::new([(x, y), (x, y + 5)], GRID))?;
         root.draw_text(&format!("{:02}:00", hour % 24), &font, (x - 14, y + 8))?;

@@ -9,5 +9,6 @@ pub mod form;
 pub mod header;
 pub mod ranges_editor;
 pub mod require_login;
+pub mod time_input;
 pub mod title;
 pub mod user_menu;

@@ -6,6 +6,7 @@ use charge_model::day_ranges::{DAY, Span, format_minute, parse_minute};
 use leptos::prelude::*;
 
 use crate::components::form::Form;
+use crate::components::time_input::TimeInput;
 use crate::i18n::{Texts, tr, use_i18n};
 
 /// A range being edited: the inputs' texts.
@@ -40,14 +41,14 @@ impl RangeList {
         let draft = RangeDraft {
             key,
             start: RwSignal::new(format_minute(span.start)),
-            end: RwSignal::new(format_minute(span.end % DAY)),
+            end: RwSignal::new(format_minute(span.end)),
             value: RwSignal::new(value),
         };
         self.rows.update(|rows| rows.push(draft));
     }
 
     /// Each row's span and value text; `None` when a time cannot be read. An end of
-    /// "00:00" is midnight at the end of the day.
+    /// "24:00" (or "00:00") is midnight at the end of the day.
     pub fn read(&self) -> Option<Vec<(Span, String)>> {
         self.rows
             .get_untracked()
@@ -91,46 +92,48 @@ pub fn RangesEditor(
     view! {
         <fieldset class="profile" class:invalid=move || error.with(Option::is_some) aria-describedby=described>
             <legend>{legend}</legend>
-            <table class="data-table slots">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(|t| t.from_time)}</th>
-                        <th scope="col">{tr(|t| t.to_time)}</th>
-                        <th scope="col">{move || value_header(i18n.t())}</th>
-                        <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get().into_iter().enumerate() key=|(_, row)| row.key let((index, row))>
+            <div class="table-scroll">
+                <table class="data-table slots">
+                    <thead>
                         <tr>
-                            <td>
-                                <input type="time" aria-label=move || (i18n.t().slot_from)(legend.get(), index + 1) bind:value=row.start />
-                            </td>
-                            <td>
-                                <input type="time" aria-label=move || (i18n.t().slot_to)(legend.get(), index + 1) bind:value=row.end />
-                            </td>
-                            <td>
-                                <input
-                                    type="text"
-                                    inputmode="decimal"
-                                    aria-label=move || value_label(i18n.t())(legend.get(), index + 1)
-                                    bind:value=row.value
-                                />
-                            </td>
-                            <td class="row-actions">
-                                <button
-                                    type="button"
-                                    class="button link danger"
-                                    aria-label=move || (i18n.t().remove_slot)(legend.get(), index + 1)
-                                    on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))
-                                >
-                                    {tr(|t| t.remove)}
-                                </button>
-                            </td>
+                            <th scope="col">{tr(|t| t.from_time)}</th>
+                            <th scope="col">{tr(|t| t.to_time)}</th>
+                            <th scope="col">{move || value_header(i18n.t())}</th>
+                            <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
                         </tr>
-                    </For>
-                </tbody>
-            </table>
+                    </thead>
+                    <tbody>
+                        <For each=move || rows.get().into_iter().enumerate() key=|(_, row)| row.key let((index, row))>
+                            <tr>
+                                <td>
+                                    <TimeInput value=row.start label=Signal::derive(move || (i18n.t().slot_from)(legend.get(), index + 1)) />
+                                </td>
+                                <td>
+                                    <TimeInput value=row.end label=Signal::derive(move || (i18n.t().slot_to)(legend.get(), index + 1)) />
+                                </td>
+                                <td>
+                                    <input
+                                        type="text"
+                                        inputmode="decimal"
+                                        aria-label=move || value_label(i18n.t())(legend.get(), index + 1)
+                                        bind:value=row.value
+                                    />
+                                </td>
+                                <td class="row-actions">
+                                    <button
+                                        type="button"
+                                        class="button link danger"
+                                        aria-label=move || (i18n.t().remove_slot)(legend.get(), index + 1)
+                                        on:click=move |_| rows.update(|r| r.retain(|x| x.key != row.key))
+                                    >
+                                        {tr(|t| t.remove)}
+                                    </button>
+                                </td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
             <p class="field-error" id=error_id aria-live="polite">{move || error.get()}</p>
             <button
                 type="button"

@@ -7,7 +7,7 @@
 mod en;
 mod es;
 
-use charge_model::{ErrorCode, Language, Problem};
+use charge_model::{ErrorCode, Language, Problem, Reason};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -77,6 +77,18 @@ impl I18n {
             Problem::TooManyTimers => t.problem_too_many_timers.to_owned(),
             Problem::InvalidCharacters => t.problem_invalid_characters.to_owned(),
             Problem::DateOutOfRange { min, max } => (t.problem_date_out_of_range)(*min, *max),
+            Problem::InvalidTimeRange => t.problem_invalid_time_range.to_owned(),
+            Problem::InvalidPrice => t.problem_invalid_price.to_owned(),
+            Problem::NoDay => t.problem_no_day.to_owned(),
+            Problem::OwnerRole => t.problem_owner_role.to_owned(),
+            Problem::SevenDays => t.problem_seven_days.to_owned(),
+            Problem::InvalidDate => t.problem_invalid_date.to_owned(),
+            Problem::NotOneOf(choices) => (t.problem_not_one_of)(choices),
+            Problem::PeriodTooLong { max_days } => (t.problem_period_too_long)(*max_days),
+            Problem::NotSupported => t.problem_not_supported.to_owned(),
+            // What the decoder said is English and for API users.
+            Problem::InvalidValue(_) => t.problem_invalid_value.to_owned(),
+            // Worded by the portal already, or an unknown code from a newer server.
             Problem::Other(message) => message.clone(),
         }
     }
@@ -95,8 +107,31 @@ impl I18n {
                 ErrorCode::TooManyRequests => (t.error_too_many_requests)(retry_after.unwrap_or(60)),
                 ErrorCode::Validation => t.error_validation.to_owned(),
                 ErrorCode::Internal => t.error_internal.to_owned(),
-                // The server's own words are clearer than a generic text for the rest.
-                _ => body.message.clone(),
+                ErrorCode::EmailTaken => t.problem_email_taken.to_owned(),
+                ErrorCode::BadRequest => t.error_bad_request.to_owned(),
+                ErrorCode::PayloadTooLarge => t.error_payload_too_large.to_owned(),
+                // The server's `message` is English: word the reason, else the code.
+                ErrorCode::Forbidden | ErrorCode::NotFound | ErrorCode::Conflict => match body.reason {
+                    Some(Reason::ChargerOffline) => t.reason_charger_offline.to_owned(),
+                    Some(Reason::DynamicPowerOn) => t.reason_dynamic_power_on.to_owned(),
+                    Some(Reason::ChargerBusy) => t.reason_charger_busy.to_owned(),
+                    Some(Reason::OwnerOnly) => t.reason_owner_only.to_owned(),
+                    Some(Reason::EditorOnly) => t.reason_editor_only.to_owned(),
+                    Some(Reason::NoSuchCharger) => t.reason_no_such_charger.to_owned(),
+                    Some(Reason::NoSuchCard) => t.reason_no_such_card.to_owned(),
+                    Some(Reason::NoSuchShare) => t.reason_no_such_share.to_owned(),
+                    Some(Reason::NoSuchInvitation) => t.reason_no_such_invitation.to_owned(),
+                    Some(Reason::NoSuchSession) => t.reason_no_such_session.to_owned(),
+                    Some(Reason::NoSuchCharge) => t.reason_no_such_charge.to_owned(),
+                    Some(Reason::NoSuchEndpoint | Reason::NoSuchResource | Reason::Unknown) | None => {
+                        match body.code {
+                            ErrorCode::Forbidden => t.error_forbidden.to_owned(),
+                            ErrorCode::NotFound => t.error_not_found.to_owned(),
+                            _ => t.error_conflict.to_owned(),
+                        }
+                    }
+                },
+                ErrorCode::MethodNotAllowed | ErrorCode::Unknown => t.error_unexpected.to_owned(),
             },
         }
     }
@@ -284,6 +319,18 @@ pub struct Texts {
     pub problem_invalid_characters: &'static str,
     /// The first and last supported years.
     pub problem_date_out_of_range: fn(i32, i32) -> String,
+    pub problem_invalid_time_range: &'static str,
+    pub problem_invalid_price: &'static str,
+    pub problem_no_day: &'static str,
+    pub problem_owner_role: &'static str,
+    pub problem_seven_days: &'static str,
+    pub problem_invalid_date: &'static str,
+    /// The accepted values, like `asc, desc`.
+    pub problem_not_one_of: fn(&str) -> String,
+    /// The most days a period may have.
+    pub problem_period_too_long: fn(u32) -> String,
+    pub problem_not_supported: &'static str,
+    pub problem_invalid_value: &'static str,
 
     // Errors
     pub error_network: &'static str,
@@ -295,6 +342,22 @@ pub struct Texts {
     pub error_too_many_requests: fn(u64) -> String,
     pub error_validation: &'static str,
     pub error_internal: &'static str,
+    pub error_bad_request: &'static str,
+    pub error_payload_too_large: &'static str,
+    pub error_forbidden: &'static str,
+    pub error_not_found: &'static str,
+    pub error_conflict: &'static str,
+    pub reason_charger_offline: &'static str,
+    pub reason_dynamic_power_on: &'static str,
+    pub reason_charger_busy: &'static str,
+    pub reason_owner_only: &'static str,
+    pub reason_editor_only: &'static str,
+    pub reason_no_such_charger: &'static str,
+    pub reason_no_such_card: &'static str,
+    pub reason_no_such_share: &'static str,
+    pub reason_no_such_invitation: &'static str,
+    pub reason_no_such_session: &'static str,
+    pub reason_no_such_charge: &'static str,
 }
 
 /// The texts of the logged-in pages, in one language: reached through [`Texts`] (it
@@ -389,6 +452,8 @@ pub struct AppTexts {
     pub applying: &'static str,
     pub applied: &'static str,
     pub settings_title: fn(&str) -> String,
+    /// The settings page's list of links to its sections.
+    pub settings_contents: &'static str,
     pub settings_read_only: &'static str,
     pub settings_saved: &'static str,
     pub settings_general: &'static str,

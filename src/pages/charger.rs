@@ -584,29 +584,31 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
                     match sessions.await {
                         Ok(list) if list.is_empty() => view! { <p class="muted">{tr(|t| t.no_charges)}</p> }.into_any(),
                         Ok(list) => view! {
-                            <table class="data-table">
-                                <thead>
-                                    <tr>
-                                        <th scope="col">{tr(|t| t.charge_start)}</th>
-                                        <th scope="col">{tr(|t| t.figure_time)}</th>
-                                        <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
-                                        <th scope="col" class="number">{tr(|t| t.charge_cost)}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {list.into_iter().map(|session| {
-                                        let language = i18n.language();
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/history/{}", session.id)>{format::date_time(session.started_at, language)}</a></td>
-                                                <td>{format::hours(session.ended_at - session.started_at)}</td>
-                                                <td class="number">{format::kwh(session.energy_wh, language)}</td>
-                                                <CostCell cost=session.cost />
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <div class="table-scroll">
+                                <table class="data-table">
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">{tr(|t| t.charge_start)}</th>
+                                            <th scope="col">{tr(|t| t.figure_time)}</th>
+                                            <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
+                                            <th scope="col" class="number">{tr(|t| t.charge_cost)}</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {list.into_iter().map(|session| {
+                                            let language = i18n.language();
+                                            view! {
+                                                <tr>
+                                                    <td><a href=format!("/history/{}", session.id)>{format::date_time(session.started_at, language)}</a></td>
+                                                    <td>{format::hours(session.ended_at - session.started_at)}</td>
+                                                    <td class="number">{format::kwh(session.energy_wh, language)}</td>
+                                                    <CostCell cost=session.cost />
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
                         }.into_any(),
                         Err(error) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),
                     }

@@ -32,10 +32,10 @@ pub fn ChargersPage() -> impl IntoView {
             result
         }
     });
-    let added = RwSignal::new(None::<String>);
+    let added = RwSignal::new(None::<ListNotice>);
     let dialog = DialogHandle::new();
     let on_added = Callback::new(move |summary: ChargerSummary| {
-        added.set(Some((i18n.t().charger_added)(&summary.name)));
+        added.set(Some(ListNotice::Added(summary.name)));
         reload.update(|n| *n += 1);
     });
 
@@ -47,7 +47,7 @@ pub fn ChargersPage() -> impl IntoView {
                     {tr(|t| t.add_charger)}
                 </button>
             </div>
-            <Notice message=added />
+            <Notice message=Signal::derive(move || added.get().map(|notice| notice.text(i18n))) />
             <Invitations notice=added reload />
             <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
                 {move || Suspend::new(async move {
@@ -63,6 +63,29 @@ pub fn ChargersPage() -> impl IntoView {
             </Transition>
             <AddChargerDialog dialog on_added />
         </div>
+    }
+}
+
+/// What the list says happened, worded in the current language when shown, so that it
+/// follows a language switch.
+#[derive(Clone)]
+enum ListNotice {
+    /// A charger was paired, by its name.
+    Added(String),
+    /// An invitation to this charger was accepted.
+    Accepted(String),
+    /// An invitation to this charger was declined.
+    Declined(String),
+}
+
+impl ListNotice {
+    fn text(&self, i18n: I18n) -> String {
+        let t = i18n.t();
+        match self {
+            ListNotice::Added(name) => (t.charger_added)(name),
+            ListNotice::Accepted(name) => (t.invitation_accepted)(name),
+            ListNotice::Declined(name) => (t.invitation_declined)(name),
+        }
     }
 }
 
@@ -122,7 +145,7 @@ fn ChargerCard(charger: ChargerSummary) -> impl IntoView {
 #[component]
 fn Invitations(
     /// Where to say what happened.
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<ListNotice>>,
     /// Bumped to reload the list of chargers after an acceptance.
     reload: RwSignal<u32>,
 ) -> impl IntoView {
@@ -157,7 +180,7 @@ fn Invitations(
 #[component]
 fn InvitationRow(
     invitation: ReceivedInvitation,
-    notice: RwSignal<Option<String>>,
+    notice: RwSignal<Option<ListNotice>>,
     reload: RwSignal<u32>,
     refresh: RwSignal<u32>,
 ) -> impl IntoView {
@@ -175,9 +198,12 @@ fn InvitationRow(
             busy.set(false);
             match result {
                 Ok(()) => {
-                    let t = i18n.t();
-                    let said = if accept { t.invitation_accepted } else { t.invitation_declined };
-                    notice.set(Some(said(&name.get_value())));
+                    let name = name.get_value();
+                    notice.set(Some(if accept {
+                        ListNotice::Accepted(name)
+                    } else {
+                        ListNotice::Declined(name)
+                    }));
                     refresh.update(|n| *n += 1);
                     reload.update(|n| *n += 1);
                 }

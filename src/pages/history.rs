@@ -128,36 +128,38 @@ pub fn HistoryPage() -> impl IntoView {
                             let language = i18n.language();
                             view! {
                                 <p class="muted" role="status">{move || (i18n.t().charges_found)(total)}</p>
-                                <table class="data-table history">
-                                    <thead>
-                                        <tr>
-                                            {header("started_at", |t| t.charge_start, false)}
-                                            <th scope="col">{tr(|t| t.charger)}</th>
-                                            {header("duration", |t| t.figure_time, true)}
-                                            {header("energy", |t| t.charge_energy, true)}
-                                            {header("cost", |t| t.charge_cost, true)}
-                                            <th scope="col">{tr(|t| t.card_code)}</th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {rows
-                                            .into_iter()
-                                            .map(|row| {
-                                                let s = row.session;
-                                                view! {
-                                                    <tr>
-                                                        <td><a href=format!("/history/{}", s.id)>{format::date_time(s.started_at, language)}</a></td>
-                                                        <td>{row.charger_name}</td>
-                                                        <td class="number">{format::hours(s.ended_at - s.started_at)}</td>
-                                                        <td class="number">{format::kwh(s.energy_wh, language)}</td>
-                                                        <CostCell cost=s.cost />
-                                                        <td><code>{s.rfid.unwrap_or_default()}</code></td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <div class="table-scroll">
+                                    <table class="data-table history">
+                                        <thead>
+                                            <tr>
+                                                {header("started_at", |t| t.charge_start, false)}
+                                                <th scope="col">{tr(|t| t.charger)}</th>
+                                                {header("duration", |t| t.figure_time, true)}
+                                                {header("energy", |t| t.charge_energy, true)}
+                                                {header("cost", |t| t.charge_cost, true)}
+                                                <th scope="col">{tr(|t| t.card_code)}</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {rows
+                                                .into_iter()
+                                                .map(|row| {
+                                                    let s = row.session;
+                                                    view! {
+                                                        <tr>
+                                                            <td><a href=format!("/history/{}", s.id)>{format::date_time(s.started_at, language)}</a></td>
+                                                            <td>{row.charger_name}</td>
+                                                            <td class="number">{format::hours(s.ended_at - s.started_at)}</td>
+                                                            <td class="number">{format::kwh(s.energy_wh, language)}</td>
+                                                            <CostCell cost=s.cost />
+                                                            <td><code>{s.rfid.unwrap_or_default()}</code></td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                                 <nav class="pager" aria-label=tr(|t| t.pages)>
                                     <button
                                         type="button"

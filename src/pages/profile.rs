@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
 use crate::components::title::use_title;
+use crate::format;
 use crate::i18n::{tr, use_i18n};
 use crate::nav;
 use crate::session::use_session;
@@ -38,7 +39,12 @@ fn ProfileForm(account: Account) -> impl IntoView {
     let name = RwSignal::new(profile.name);
     let make = RwSignal::new(profile.vehicle_make);
     let model = RwSignal::new(profile.vehicle_model);
-    let battery = RwSignal::new(profile.battery_kwh.map(|kwh| kwh.to_string()).unwrap_or_default());
+    let battery = RwSignal::new(
+        profile
+            .battery_kwh
+            .map(|kwh| format::number_field(&kwh.to_string(), profile.language))
+            .unwrap_or_default(),
+    );
     let notifications = RwSignal::new(profile.notifications);
     let language = RwSignal::new(profile.language);
     let saved = RwSignal::new(false);
@@ -46,8 +52,9 @@ fn ProfileForm(account: Account) -> impl IntoView {
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let battery_text = battery.get_untracked().trim().replace(',', ".");
-        let battery_kwh = (!battery_text.is_empty()).then(|| battery_text.parse::<f64>().unwrap_or(f64::NAN));
+        let battery_text = battery.get_untracked();
+        let battery_kwh =
+            (!battery_text.trim().is_empty()).then(|| format::read_number(&battery_text).unwrap_or(f64::NAN));
         let profile = Profile {
             name: name.get_untracked(),
             vehicle_make: make.get_untracked(),
@@ -216,51 +223,53 @@ fn Sessions() -> impl IntoView {
                         Ok(list) => {
                             let others = list.iter().filter(|s| !s.current).count();
                             view! {
-                                <table class="data-table">
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{tr(|t| t.session_device)}</th>
-                                            <th scope="col">{tr(|t| t.session_address)}</th>
-                                            <th scope="col">{tr(|t| t.session_last_used)}</th>
-                                            <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
-                                        </tr>
-                                    </thead>
-                                    <tbody>
-                                        {list
-                                            .into_iter()
-                                            .map(|s| {
-                                                let device = device_name(&s.user_agent);
-                                                let label = device.clone();
-                                                view! {
-                                                    <tr>
-                                                        <td>{device}</td>
-                                                        <td>{s.address}</td>
-                                                        <td>{move || crate::format::date_time(s.last_seen_at, i18n.language())}</td>
-                                                        <td>
-                                                            {if s.current {
-                                                                view! { <span class="badge">{tr(|t| t.this_session)}</span> }.into_any()
-                                                            } else {
-                                                                let aria = move || (i18n.t().end_session_of)(&label);
-                                                                view! {
-                                                                    <button
-                                                                        type="button"
-                                                                        class="button secondary"
-                                                                        aria-label=aria
-                                                                        disabled=move || busy.get()
-                                                                        on:click=move |_| run(Some(s.id))
-                                                                    >
-                                                                        {tr(|t| t.end_session)}
-                                                                    </button>
-                                                                }
-                                                                    .into_any()
-                                                            }}
-                                                        </td>
-                                                    </tr>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </tbody>
-                                </table>
+                                <div class="table-scroll">
+                                    <table class="data-table">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">{tr(|t| t.session_device)}</th>
+                                                <th scope="col">{tr(|t| t.session_address)}</th>
+                                                <th scope="col">{tr(|t| t.session_last_used)}</th>
+                                                <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {list
+                                                .into_iter()
+                                                .map(|s| {
+                                                    let device = device_name(&s.user_agent);
+                                                    let label = device.clone();
+                                                    view! {
+                                                        <tr>
+                                                            <td>{device}</td>
+                                                            <td>{s.address}</td>
+                                                            <td>{move || crate::format::date_time(s.last_seen_at, i18n.language())}</td>
+                                                            <td>
+                                                                {if s.current {
+                                                                    view! { <span class="badge">{tr(|t| t.this_session)}</span> }.into_any()
+                                                                } else {
+                                                                    let aria = move || (i18n.t().end_session_of)(&label);
+                                                                    view! {
+                                                                        <button
+                                                                            type="button"
+                                                                            class="button secondary"
+                                                                            aria-label=aria
+                                                                            disabled=move || busy.get()
+                                                                            on:click=move |_| run(Some(s.id))
+                                                                        >
+                                                                            {tr(|t| t.end_session)}
+                                                                        </button>
+                                                                    }
+                                                                        .into_any()
+                                                                }}
+                                                            </td>
+                                                        </tr>
+                                                    }
+                                                })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                </div>
                                 {(others > 0).then(|| view! {
                                     <button type="button" class="button secondary" disabled=move || busy.get() on:click=move |_| run(None)>
                                         {tr(|t| t.end_other_sessions)}

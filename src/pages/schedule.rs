@@ -13,6 +13,8 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
 use crate::components::ranges_editor::{RangeList, RangesEditor};
+use crate::components::time_input::TimeInput;
+use crate::format;
 use crate::i18n::{I18n, tr, use_i18n};
 use crate::pages::charger::{SubpageHeading, WithCharger};
 use crate::session::use_session;
@@ -101,11 +103,11 @@ impl TimerDraft {
             enabled: RwSignal::new(timer.enabled),
             days: timer.days.map(RwSignal::new),
             start: RwSignal::new(format_minute(timer.span.start)),
-            end: RwSignal::new(format_minute(timer.span.end % DAY)),
+            end: RwSignal::new(format_minute(timer.span.end)),
         }
     }
 
-    /// The timer, or `None` when a time cannot be read. "00:00" as an end means midnight.
+    /// The timer, or `None` when a time cannot be read. "24:00" (or "00:00") as an end means midnight.
     fn read(&self) -> Option<Timer> {
         let start = parse_minute(&self.start.get_untracked())?;
         let end = match parse_minute(&self.end.get_untracked())? {
@@ -239,11 +241,11 @@ fn TimerEditor(form: Form, index: usize, draft: TimerDraft, on_remove: Callback<
             <div class="row">
                 <div class="field">
                     <label for=id("start")>{tr(|t| t.from_time)}</label>
-                    <input id=id("start") type="time" bind:value=draft.start />
+                    <TimeInput id=id("start") value=draft.start />
                 </div>
                 <div class="field">
                     <label for=id("end")>{tr(|t| t.to_time)}</label>
-                    <input id=id("end") type="time" bind:value=draft.end />
+                    <TimeInput id=id("end") value=draft.end />
                 </div>
             </div>
             <p class="hint">{tr(|t| t.timer_overnight_hint)}</p>
@@ -264,10 +266,14 @@ fn DynamicPowerSection(id: ChargerId, power: DynamicPower, photovoltaic: bool) -
     let form = Form::new("dynamic");
     let enabled = RwSignal::new(power.enabled);
     let scheme = RwSignal::new(power.scheme);
-    let contracted = RwSignal::new(power.contracted_kw.to_string());
+    let language = i18n.language();
+    let contracted = RwSignal::new(format::number_field(&power.contracted_kw.to_string(), language));
     let pv_mode = RwSignal::new(power.pv_mode);
-    let list =
-        |slots: &[ProfileSlot]| RangeList::new(slots.iter().map(|slot| (slot.span, slot.max_kw.to_string())));
+    let list = |slots: &[ProfileSlot]| {
+        RangeList::new(
+            slots.iter().map(|slot| (slot.span, format::number_field(&slot.max_kw.to_string(), language))),
+        )
+    };
     let weekdays = list(&power.weekdays);
     let weekends = list(&power.weekends);
     let done = RwSignal::new(false);
@@ -275,14 +281,11 @@ fn DynamicPowerSection(id: ChargerId, power: DynamicPower, photovoltaic: bool) -
         ev.prevent_default();
         done.set(false);
         let mut unreadable = FieldErrors::new();
-        let contracted_kw =
-            contracted.get_untracked().trim().replace(',', ".").parse::<f64>().unwrap_or(f64::NAN);
+        let contracted_kw = format::read_number(&contracted.get_untracked()).unwrap_or(f64::NAN);
         let mut read = |field: &str, list: RangeList| {
             let slots: Option<Vec<ProfileSlot>> = list.read().and_then(|rows| {
                 rows.into_iter()
-                    .map(|(span, kw)| {
-                        Some(ProfileSlot { span, max_kw: kw.trim().replace(',', ".").parse().ok()? })
-                    })
+                    .map(|(span, kw)| Some(ProfileSlot { span, max_kw: format::read_number(&kw)? }))
                     .collect()
             });
             if slots.is_none() {

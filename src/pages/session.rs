@@ -4,11 +4,9 @@
 
 use std::rc::Rc;
 
-use charge_model::madrid;
 use charge_model::sessions::SessionDetail;
 use charge_model::tariff::Price;
 use charming::series::Bar;
-use chrono::DateTime;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -57,11 +55,6 @@ pub fn SessionPage() -> impl IntoView {
     }
 }
 
-/// A Unix time as Madrid's `HH:MM`.
-fn clock(unix: i64) -> String {
-    madrid::local(DateTime::from_timestamp(unix, 0).unwrap_or_default()).format("%H:%M").to_string()
-}
-
 #[component]
 fn SessionView(detail: SessionDetail) -> impl IntoView {
     let i18n = use_i18n();
@@ -104,38 +97,40 @@ fn SessionView(detail: SessionDetail) -> impl IntoView {
         </section>
         <section class="card" aria-labelledby="prices-title">
             <h2 id="prices-title">{tr(|t| t.prices_applied)}</h2>
-            <table class="data-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(|t| t.quarter_hour)}</th>
-                        <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
-                        <th scope="col" class="number">{tr(|t| t.price_column)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {move || {
-                        prices
-                            .iter()
-                            .map(|&(start, wh, price)| {
-                                view! {
-                                    <tr>
-                                        <th scope="row">{format!("{} – {}", clock(start), clock(start + 900))}</th>
-                                        <td class="number">{format::kwh(wh, language())}</td>
-                                        <td class="number">{format::price(Price(price), language())}</td>
-                                    </tr>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </tbody>
-            </table>
+            <div class="table-scroll">
+                <table class="data-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(|t| t.quarter_hour)}</th>
+                            <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
+                            <th scope="col" class="number">{tr(|t| t.price_column)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            prices
+                                .iter()
+                                .map(|&(start, wh, price)| {
+                                    view! {
+                                        <tr>
+                                            <th scope="row">{format!("{} – {}", format::clock(start), format::clock_end(start + 900))}</th>
+                                            <td class="number">{format::kwh(wh, language())}</td>
+                                            <td class="number">{format::price(Price(price), language())}</td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </div>
         </section>
     }
 }
 
 fn hourly_chart(hourly: &[(i64, f64)], i18n: I18n) -> ChartSpec {
     let language = i18n.language();
-    let labels: Vec<String> = hourly.iter().map(|(start, _)| clock(*start)).collect();
+    let labels: Vec<String> = hourly.iter().map(|(start, _)| format::clock(*start)).collect();
     let values: Vec<f64> = hourly.iter().map(|(_, wh)| (wh / 10.0).round() / 100.0).collect();
     let chart = BarChart::new(labels, vec![Bar::new().name(i18n.t().charge_energy).data(values)]);
     ChartSpec { chart, value: Rc::new(move |v| format!("{} kWh", format::decimal(v, 2, language))) }

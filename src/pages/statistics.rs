@@ -476,40 +476,42 @@ type TotalsLine = (String, Option<String>, Totals);
 fn TotalsTable(first: Text, rows: impl Fn(I18n) -> Vec<TotalsLine> + Send + Sync + 'static) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <table class="data-table">
-            <thead>
-                <tr>
-                    <th scope="col">{move || first(i18n.t())}</th>
-                    <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
-                    <th scope="col" class="number">{tr(|t| t.figure_time)}</th>
-                    <th scope="col" class="number">{tr(|t| t.charge_cost)}</th>
-                    <th scope="col" class="number">{tr(|t| t.total_charges)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {move || {
-                    let language = i18n.language();
-                    rows(i18n)
-                        .into_iter()
-                        .map(|(label, href, totals)| {
-                            let label = match href {
-                                Some(href) => view! { <a href=href>{label}</a> }.into_any(),
-                                None => label.into_any(),
-                            };
-                            view! {
-                                <tr>
-                                    <th scope="row">{label}</th>
-                                    <td class="number">{format::kwh(totals.energy_wh as f64, language)}</td>
-                                    <td class="number">{format::hours(totals.charging_seconds)}</td>
-                                    <td class="number">{format::money(totals.cost_cents, language)}</td>
-                                    <td class="number">{totals.sessions}</td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()
-                }}
-            </tbody>
-        </table>
+        <div class="table-scroll">
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || first(i18n.t())}</th>
+                        <th scope="col" class="number">{tr(|t| t.charge_energy)}</th>
+                        <th scope="col" class="number">{tr(|t| t.figure_time)}</th>
+                        <th scope="col" class="number">{tr(|t| t.charge_cost)}</th>
+                        <th scope="col" class="number">{tr(|t| t.total_charges)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let language = i18n.language();
+                        rows(i18n)
+                            .into_iter()
+                            .map(|(label, href, totals)| {
+                                let label = match href {
+                                    Some(href) => view! { <a href=href>{label}</a> }.into_any(),
+                                    None => label.into_any(),
+                                };
+                                view! {
+                                    <tr>
+                                        <th scope="row">{label}</th>
+                                        <td class="number">{format::kwh(totals.energy_wh as f64, language)}</td>
+                                        <td class="number">{format::hours(totals.charging_seconds)}</td>
+                                        <td class="number">{format::money(totals.cost_cents, language)}</td>
+                                        <td class="number">{totals.sessions}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
     }
 }
 

@@ -102,12 +102,16 @@ fn price_text(tariff: &Tariff, pick: fn(&Tariff) -> Option<Price>) -> String {
 fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> impl IntoView {
     let i18n = use_i18n();
     let form = Form::new("tariff");
+    // Prices show the decimal separator of the user's language, as they are typed.
+    let language = i18n.language();
+    let field = move |plain: String| format::number_field(&plain, language);
     let kind = RwSignal::new(kind_of(&tariff));
-    let flat = RwSignal::new(price_text(&tariff, |t| match t {
+    let flat = RwSignal::new(field(price_text(&tariff, |t| match t {
         Tariff::Flat { price } => Some(*price),
         _ => Some(Price(150_000)),
-    }));
-    let list = |ranges: &[PricedSpan]| RangeList::new(ranges.iter().map(|r| (r.span, r.price.euros(4))));
+    })));
+    let list =
+        |ranges: &[PricedSpan]| RangeList::new(ranges.iter().map(|r| (r.span, field(r.price.euros(4)))));
     let whole_day = [PricedSpan { span: Span { start: 0, end: DAY }, price: Price(150_000) }];
     let ranges = match &tariff {
         Tariff::TimeRanges { ranges } => list(ranges),
@@ -121,8 +125,12 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
         Tariff::Indexed { margin, p1, p2, p3 } => (margin.euros(4), p1.euros(4), p2.euros(4), p3.euros(4)),
         _ => ("0.0100".to_owned(), "0.0750".to_owned(), "0.0250".to_owned(), "0.0030".to_owned()),
     };
-    let (margin, p1, p2, p3) =
-        (RwSignal::new(margin), RwSignal::new(p1), RwSignal::new(p2), RwSignal::new(p3));
+    let (margin, p1, p2, p3) = (
+        RwSignal::new(field(margin)),
+        RwSignal::new(field(p1)),
+        RwSignal::new(field(p2)),
+        RwSignal::new(field(p3)),
+    );
     let done = RwSignal::new(false);
 
     let on_submit = move |ev: SubmitEvent| {
@@ -362,14 +370,12 @@ fn Prices(
                     let labels = [day_name(today), day_name(today + Duration::days(1))];
                     let described = (i18n.t().prices_chart_description)(&labels[0], &labels[1]);
                     let window_text = window.map(|(first, last, average)| {
-                        let start = DateTime::from_timestamp(list[first].start, 0).unwrap_or_default();
-                        let end = DateTime::from_timestamp(list[last].start + i64::from(list[last].minutes) * 60, 0).unwrap_or_default();
-                        let (start_local, end_local) = (madrid::local(start), madrid::local(end));
+                        let start_local = madrid::local(DateTime::from_timestamp(list[first].start, 0).unwrap_or_default());
                         (i18n.t().cheapest_window)(
                             hours_n,
                             &format::date(start_local.date(), language),
-                            &start_local.format("%H:%M").to_string(),
-                            &end_local.format("%H:%M").to_string(),
+                            &format::clock(list[first].start),
+                            &format::clock_end(list[last].start + i64::from(list[last].minutes) * 60),
                             &format::price(Price(average), language),
                         )
                     });

@@ -80,6 +80,26 @@ async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> 
 
 #[cfg(test)]
 mod tests {
+    use crate::error::ApiError;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flood_of_hashes_is_partly_refused_instead_of_queued_without_end() {
+        let flood: Vec<_> = (0..150).map(|_| tokio::spawn(super::hash("flood flood".to_owned()))).collect();
+        let (mut done, mut refused) = (0, 0);
+        for task in flood {
+            match task.await.unwrap() {
+                Ok(_) => done += 1,
+                Err(ApiError::TooManyRequests { retry_after_secs }) => {
+                    assert_eq!(retry_after_secs, 1);
+                    refused += 1;
+                }
+                Err(other) => panic!("{other:?}"),
+            }
+        }
+        assert!(refused > 0, "some are refused: {done} done, {refused} refused");
+        assert!(done >= 50, "those that fit in the queue are done: {done} done, {refused} refused");
+    }
+
     #[tokio::test]
     async fn a_hash_verifies_its_password_only() {
         let stored = super::hash("correct horse".to_owned()).await.unwrap();

@@ -1,6 +1,7 @@
 //! Who may do what with a charger. No access at all answers 404, so that the existence of
 //! someone else's charger is not revealed; too little access answers 403 naming the role needed.
 
+use charge_model::Reason;
 use charge_model::charger::{ChargerId, Role};
 use rusqlite::{Connection, OptionalExtension as _, params};
 
@@ -31,7 +32,7 @@ pub fn role_of(conn: &Connection, user_id: i64, charger: &ChargerId) -> ApiResul
 }
 
 pub fn not_found() -> ApiError {
-    ApiError::NotFound("No such charger in your account.".to_owned())
+    ApiError::NotFound(Reason::NoSuchCharger)
 }
 
 /// Checks that `user` has at least the role `needed` on the charger named in the path.
@@ -41,12 +42,10 @@ pub async fn require(state: &AppState, user: &CurrentUser, raw_id: &str, needed:
     let lookup = charger.clone();
     let role = state.db.run(move |conn| role_of(conn, user_id, &lookup)).await?.ok_or_else(not_found)?;
     if role < needed {
+        // Below editor there is only viewer: the reason names the role.
         return Err(ApiError::Forbidden(match needed {
-            Role::Owner => "Only the charger's owner can do this.".to_owned(),
-            _ => format!(
-                "Your role on this charger is {}: changing it needs the editor or owner role.",
-                role.tag()
-            ),
+            Role::Owner => Reason::OwnerOnly,
+            _ => Reason::EditorOnly,
         }));
     }
     Ok(Access { charger, role, user_id })

@@ -1,10 +1,10 @@
 //! Live control: lock, pause, charging current, and the charger's operations.
 
 use axum::extract::State;
-use charge_model::ErrorBody;
 use charge_model::charger::{
     ChargerStatus, IntensityRequest, LockRequest, Operation, OperationRequest, PauseRequest, Role,
 };
+use charge_model::{ErrorBody, Reason};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -18,7 +18,7 @@ use crate::simulator::physics::{Operation as SimOperation, RESTART_SECS};
 fn online(state: &AppState, access: &access::Access) -> ApiResult<()> {
     match state.simulator.status(&access.charger) {
         Some(status) if status.online => Ok(()),
-        _ => Err(ApiError::Conflict("The charger is offline: try again when it is back online.".to_owned())),
+        _ => Err(ApiError::Conflict(Reason::ChargerOffline)),
     }
 }
 
@@ -81,9 +81,7 @@ pub async fn intensity(
     request.validate(&settings).map_err(ApiError::Validation)?;
     online(&state, &access)?;
     if state.simulator.status(&access.charger).is_some_and(|s| s.dynamic_power) {
-        return Err(ApiError::Conflict(
-            "Dynamic power control sets the current: turn it off to set the current by hand.".to_owned(),
-        ));
+        return Err(ApiError::Conflict(Reason::DynamicPowerOn));
     }
     let charger = access.charger.clone();
     state.db.run(move |conn| store::set_intensity(conn, &charger, request.amps)).await?;
@@ -106,7 +104,7 @@ pub async fn operate(
     online(&state, &access)?;
     let outcome = state.simulator.update(&access.charger, |c| {
         if c.operation.is_some() {
-            return Err(ApiError::Conflict("The charger is busy with another operation.".to_owned()));
+            return Err(ApiError::Conflict(Reason::ChargerBusy));
         }
         let now = c.uptime;
         c.operation = Some(match request.operation {
@@ -118,10 +116,7 @@ pub async fn operate(
                 SimOperation::Calibrate { until: now + 5.0 }
             }
             Operation::Calibrate => {
-                return Err(ApiError::field(
-                    "operation",
-                    charge_model::Problem::Other("This model cannot be calibrated.".to_owned()),
-                ));
+                return Err(ApiError::field("operation", charge_model::Problem::NotSupported));
             }
         });
         Ok(())

@@ -246,7 +246,7 @@ pub async fn remove(
     let access = access::require(&state, &user, &id, Role::Viewer).await?;
     let leaving = shared_with == user.id && access.role != Role::Owner;
     if !leaving && access.role != Role::Owner {
-        return Err(ApiError::Forbidden("Only the charger's owner can do this.".to_owned()));
+        return Err(ApiError::Forbidden(charge_model::Reason::OwnerOnly));
     }
     let charger = access.charger;
     state
@@ -319,11 +319,11 @@ pub async fn revoke_invitation(
 }
 
 fn no_share() -> ApiError {
-    ApiError::NotFound("This charger is not shared with that person.".to_owned())
+    ApiError::NotFound(charge_model::Reason::NoSuchShare)
 }
 
 fn no_invitation() -> ApiError {
-    ApiError::NotFound("No such invitation.".to_owned())
+    ApiError::NotFound(charge_model::Reason::NoSuchInvitation)
 }
 
 /// What inviting needs to tell the person.

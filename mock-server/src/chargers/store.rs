@@ -239,7 +239,7 @@ pub fn save_card(
     match result {
         Ok(card) => Ok(RfidCard { id: card, code: code.to_owned(), name: name.to_owned() }),
         Err(rusqlite::Error::QueryReturnedNoRows) => {
-            Err(ApiError::NotFound("No such card on this charger.".to_owned()))
+            Err(ApiError::NotFound(charge_model::Reason::NoSuchCard))
         }
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => {
             let mut errors = FieldErrors::new();
@@ -254,7 +254,7 @@ pub fn delete_card(conn: &Connection, id: &ChargerId, card: i64) -> ApiResult<()
     let deleted =
         conn.execute("DELETE FROM rfid_cards WHERE charger_id = ?1 AND id = ?2", params![id.as_str(), card])?;
     if deleted == 0 {
-        return Err(ApiError::NotFound("No such card on this charger.".to_owned()));
+        return Err(ApiError::NotFound(charge_model::Reason::NoSuchCard));
     }
     Ok(())
 }

@@ -66,7 +66,7 @@ fn read_query(query: &PricesQuery) -> Result<(Market, NaiveDate, i64), FieldErro
             None
         }
         Some(_) => {
-            errors.add("market", Problem::Other("Choose the market: omie or pvpc.".to_owned()));
+            errors.add("market", Problem::NotOneOf("omie, pvpc".to_owned()));
             None
         }
     };
@@ -83,7 +83,7 @@ fn read_query(query: &PricesQuery) -> Result<(Market, NaiveDate, i64), FieldErro
             // Strictly `YYYY-MM-DD`, not `2025-1-26`.
             Ok(Ok(date)) if text.len() == 10 => Some(date),
             _ => {
-                errors.add("from", Problem::Other("Give the first day as YYYY-MM-DD.".to_owned()));
+                errors.add("from", Problem::InvalidDate);
                 None
             }
         },

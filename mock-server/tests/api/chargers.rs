@@ -89,6 +89,7 @@ async fn other_users_chargers_do_not_exist_for_a_stranger() {
         let (status, body) = error_of(stranger.get(app.url(&path)).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert_eq!(body["code"], "not_found");
+        assert_eq!(body["reason"], "no_such_charger");
     }
     let response = stranger
         .put(app.url(&format!("/api/chargers/{id}/lock")))
@@ -171,12 +172,12 @@ async fn every_invalid_setting_is_refused_and_nothing_changes() {
         ("name", json!("n".repeat(41)), "name", "too_long"),
         ("min_current_a", json!(5), "min_current_a", "out_of_range"),
         ("max_current_a", json!(33), "max_current_a", "out_of_range"),
-        ("min_current_a", json!(-1), "min_current_a", "other"),
+        ("min_current_a", json!(-1), "min_current_a", "invalid_value"),
         ("phase_mapping", json!([1, 1, 2]), "phase_mapping", "not_a_permutation"),
-        ("phase_mapping", json!([1, 2]), "phase_mapping", "other"),
-        ("cover", json!("beach"), "cover", "other"),
-        ("display_language", json!("xx"), "display_language", "other"),
-        ("supply", json!("two_phase"), "supply", "other"),
+        ("phase_mapping", json!([1, 2]), "phase_mapping", "invalid_value"),
+        ("cover", json!("beach"), "cover", "invalid_value"),
+        ("display_language", json!("xx"), "display_language", "invalid_value"),
+        ("supply", json!("two_phase"), "supply", "invalid_value"),
         (
             "ocpp",
             json!({"enabled": true, "url": "https://csms.example.com", "charge_point_id": "CP"}),

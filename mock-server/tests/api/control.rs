@@ -123,6 +123,8 @@ async fn an_offline_charger_refuses_commands() {
         error_of(app.put(&format!("/api/chargers/{id}/lock"), json!({"locked": true})).await).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(error["message"].as_str().unwrap().contains("offline"));
+    assert_eq!(error["code"], "conflict");
+    assert_eq!(error["reason"], "charger_offline");
     assert_eq!(self::status(&app, &id).await["locked"], false);
 }
 
@@ -155,10 +157,11 @@ async fn a_firmware_update_shows_progress_then_bumps_the_version() {
     app.state.simulator.tick();
     assert_eq!(status(&app, &id).await["update_progress"], 50);
 
-    let (status_code, _) =
+    let (status_code, error) =
         error_of(app.post(&format!("/api/chargers/{id}/operations"), json!({"operation": "restart"})).await)
             .await;
     assert_eq!(status_code, StatusCode::CONFLICT, "busy");
+    assert_eq!(error["reason"], "charger_busy");
 
     app.state.clock.advance(Duration::seconds(16));
     app.state.charges.step().await;
@@ -178,7 +181,7 @@ async fn a_model_without_calibration_refuses_it() {
     )
     .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error["fields"]["operation"]["message"].as_str().unwrap().contains("cannot be calibrated"));
+    assert_eq!(error["fields"]["operation"]["problem"], "not_supported");
 }
 
 #[tokio::test]

@@ -55,6 +55,7 @@ async fn unknown_endpoints_and_methods_answer_in_the_error_shape() {
     let (status, body) = error_of(app.get("/api/no-such-thing").await).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(body["code"], "not_found");
+    assert_eq!(body["reason"], "no_such_endpoint");
 
     let (status, body) = error_of(app.get("/api/auth/login").await).await;
     assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);

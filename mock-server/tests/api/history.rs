@@ -58,15 +58,15 @@ async fn the_history_filters_sorts_and_pages() {
     let energies: Vec<f64> =
         by_energy["rows"].as_array().unwrap().iter().map(|r| r["energy_wh"].as_f64().unwrap()).collect();
     assert!(energies.windows(2).all(|w| w[0] <= w[1]), "{energies:?}");
-    for (query, field) in [
-        ("sort=name", "sort"),
-        ("order=up", "order"),
-        ("per_page=500", "per_page"),
-        ("from=1/11/2025", "from"),
+    for (query, field, problem) in [
+        ("sort=name", "sort", "not_one_of"),
+        ("order=up", "order", "not_one_of"),
+        ("per_page=500", "per_page", "out_of_range"),
+        ("from=1/11/2025", "from", "invalid_date"),
     ] {
         let (status, error) = error_of(app.get(&format!("/api/sessions?{query}")).await).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
-        assert!(error["fields"][field].is_object(), "{query}: {error}");
+        assert_eq!(error["fields"][field]["problem"], problem, "{query}: {error}");
     }
 
     // One charge: its energy by hour and the price of each quarter.

@@ -166,7 +166,7 @@ async fn the_session_requirement_is_what_the_server_enforces() {
     let app = spawn_app().await;
     let spec = document(&app).await;
     for (method, path, operation) in operations(&spec) {
-        let url = app.url(&path.replace('{', "").replace('}', ""));
+        let url = app.url(&path.replace(['{', '}'], ""));
         let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let mut request = app.client.request(method.clone(), url);
         if operation.get("requestBody").is_some() {
@@ -180,6 +180,26 @@ async fn the_session_requirement_is_what_the_server_enforces() {
             "{method} {path} answered {status} anonymously"
         );
     }
+}
+
+/// Each Server-Sent Event is described as OpenAPI 3.1 does: the event's fields, its JSON data
+/// by `contentSchema` (not as if the data were the event).
+#[tokio::test]
+async fn the_live_stream_documents_its_events() {
+    let app = spawn_app().await;
+    let spec = document(&app).await;
+    let stream = &spec["paths"]["/api/events"]["get"]["responses"]["200"]["content"]["text/event-stream"];
+    assert_eq!(stream["schema"]["$ref"], "#/components/schemas/LiveEvent");
+    let events = schema(&spec, "LiveEvent")["oneOf"].as_array().unwrap();
+    let kinds: Vec<_> =
+        events.iter().map(|e| e["properties"]["event"]["enum"][0].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["status", "access"]);
+    let status = &events[0]["properties"]["data"];
+    assert_eq!(
+        (&status["type"], &status["contentMediaType"]),
+        (&json!("string"), &json!("application/json"))
+    );
+    assert_eq!(status["contentSchema"]["$ref"], "#/components/schemas/StatusEvent");
 }
 
 #[tokio::test]

@@ -304,6 +304,10 @@ async fn every_endpoint_checks_the_role_and_a_refused_change_changes_nothing() {
                         message.contains("owner") || message.contains("editor"),
                         "names the role: {message}"
                     );
+                    let reason = if case.needs == Needs::Owner { "owner_only" } else { "editor_only" };
+                    assert_eq!(body["reason"], reason, "{} {} as {actor}", case.method, case.path);
+                } else if expected == StatusCode::NOT_FOUND {
+                    assert_eq!(body["reason"], "no_such_charger", "{} {} as {actor}", case.method, case.path);
                 }
                 assert_eq!(
                     world.state().await,

@@ -39,10 +39,10 @@ async fn an_invalid_profile_changes_nothing() {
     let cases = [
         ("battery_kwh", json!(0.5), "out_of_range"),
         ("battery_kwh", json!(301), "out_of_range"),
-        ("battery_kwh", json!("big"), "other"),
+        ("battery_kwh", json!("big"), "invalid_value"),
         ("name", json!("n".repeat(81)), "too_long"),
         ("vehicle_model", json!("m".repeat(61)), "too_long"),
-        ("notifications", json!("yes"), "other"),
+        ("notifications", json!("yes"), "invalid_value"),
     ];
     for (field, value, problem) in cases {
         let mut body = full_profile();

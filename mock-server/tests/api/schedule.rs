@@ -130,6 +130,7 @@ async fn a_profile_with_a_gap_is_refused_naming_it_and_the_current_follows_the_h
         error_of(app.put(&format!("/api/chargers/{id}/intensity"), json!({"amps": 10})).await).await;
     assert_eq!(status_code, StatusCode::CONFLICT);
     assert!(error["message"].as_str().unwrap().contains("Dynamic power control"));
+    assert_eq!(error["reason"], "dynamic_power_on");
 }
 
 #[tokio::test]

@@ -160,13 +160,13 @@ async fn bad_shares_are_refused_and_change_nothing() {
             json!({"email": "zoe@example.com", "role": "owner"}),
             StatusCode::UNPROCESSABLE_ENTITY,
             "role",
-            "other",
+            "owner_role",
         ),
         (
             json!({"email": "zoe@example.com", "role": "admin"}),
             StatusCode::UNPROCESSABLE_ENTITY,
             "role",
-            "other",
+            "invalid_value",
         ),
         (
             json!({"email": "ana@example.com", "role": "viewer"}),

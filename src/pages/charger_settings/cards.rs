@@ -52,19 +52,21 @@ pub fn Cards(
                 }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{tr(|t| t.cards_empty)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <table class="cards-table">
-                        <caption class="visually-hidden">{model.rfid_section()}</caption>
-                        <thead>
-                            <tr>
-                                <th scope="col">{tr(|t| t.card_name)}</th>
-                                <th scope="col">{tr(|t| t.card_code)}</th>
-                                <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {list.into_iter().map(|card| view! { <CardRow id=id.get_value() card cards can_edit /> }).collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="table-scroll">
+                        <table class="cards-table">
+                            <caption class="visually-hidden">{model.rfid_section()}</caption>
+                            <thead>
+                                <tr>
+                                    <th scope="col">{tr(|t| t.card_name)}</th>
+                                    <th scope="col">{tr(|t| t.card_code)}</th>
+                                    <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list.into_iter().map(|card| view! { <CardRow id=id.get_value() card cards can_edit /> }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }.into_any(),
             }}
             {move || can_edit.get().then(|| view! { <AddCard id=id.get_value() cards /> })}

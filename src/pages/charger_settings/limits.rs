@@ -88,13 +88,7 @@ fn Calculator(supply: RwSignal<Supply>, max: RwSignal<String>) -> impl IntoView 
     let i18n = use_i18n();
     let contracted = RwSignal::new(String::new());
     let result = Memo::new(move |_| {
-        let kw = contracted
-            .get()
-            .trim()
-            .replace(',', ".")
-            .parse::<f64>()
-            .ok()
-            .filter(|kw| *kw > 0.0 && *kw < 1000.0)?;
+        let kw = format::read_number(&contracted.get()).filter(|kw| *kw > 0.0 && *kw < 1000.0)?;
         Some(max_current_for(kw, supply.get()))
     });
     let usable = move || {

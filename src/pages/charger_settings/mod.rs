@@ -12,12 +12,12 @@ mod remove;
 mod sharing;
 
 use charge_model::FieldErrors;
-use charge_model::charger::{ChargerDetail, ChargerId, ChargerSettings, Role};
+use charge_model::charger::{ChargerDetail, ChargerId, ChargerModel, ChargerSettings, Role};
 use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::Form;
-use crate::i18n::use_i18n;
+use crate::i18n::{Texts, tr, use_i18n};
 use crate::pages::charger::{SubpageHeading, WithCharger};
 
 #[component]
@@ -79,6 +79,7 @@ fn SettingsView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     view! {
         <div class="page narrow settings-page">
             <SubpageHeading id=summary.id.clone() name title can_edit />
+            <Contents model owner=summary.role.is_owner() />
             <fieldset class="settings-sections" disabled=move || !can_edit.get()>
                 <general::General saved id=summary.id.clone() model features />
                 <limits::Limits saved />
@@ -98,6 +99,37 @@ fn SettingsView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
                 view! { <remove::LeaveCharger id=summary.id.clone() /> }.into_any()
             }}
         </div>
+    }
+}
+
+/// Links to the page's sections (about five screens of them), by their headings' ids.
+#[component]
+fn Contents(model: ChargerModel, owner: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let title = |pick: fn(&'static Texts) -> &'static str| Signal::derive(move || pick(i18n.t()));
+    let mut sections = vec![
+        ("general-title", title(|t| t.settings_general)),
+        ("limits-title", title(|t| t.limits_title)),
+        ("options-title", title(|t| t.options_title)),
+        ("ocpp-title", title(|t| t.ocpp_title)),
+        ("operations-title", title(|t| t.operations_title)),
+        ("cards-title", Signal::stored(model.rfid_section())),
+    ];
+    if owner {
+        sections.push(("sharing-title", title(|t| t.sharing_title)));
+        sections.push(("remove-title", title(|t| t.remove_title)));
+    } else {
+        sections.push(("leave-title", title(|t| t.leave_title)));
+    }
+    view! {
+        <nav class="contents" aria-label=tr(|t| t.settings_contents)>
+            <ul>
+                {sections
+                    .into_iter()
+                    .map(|(id, label)| view! { <li><a href=format!("#{id}")>{label}</a></li> })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }
 

@@ -37,8 +37,11 @@ pub fn OcppSection(saved: Saved) -> impl IntoView {
             <form node_ref=form.node() on:submit=on_submit novalidate>
                 <FormError form />
                 <CheckboxField form name="ocpp.enabled" label=tr(|t| t.ocpp_enabled) checked=enabled />
-                <TextField form name="ocpp.url" label=tr(|t| t.ocpp_url) value=url kind="url" hint=tr(|t| t.ocpp_url_hint) optional=true />
-                <TextField form name="ocpp.charge_point_id" label=tr(|t| t.ocpp_point) value=point optional=true />
+                // The connection's fields mean nothing while OCPP is off.
+                <fieldset class="plain" disabled=move || !enabled.get()>
+                    <TextField form name="ocpp.url" label=tr(|t| t.ocpp_url) value=url kind="url" hint=tr(|t| t.ocpp_url_hint) optional=true />
+                    <TextField form name="ocpp.charge_point_id" label=tr(|t| t.ocpp_point) value=point optional=true />
+                </fieldset>
                 <Notice message=saved_notice(done) />
                 <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
             </form>

@@ -115,17 +115,19 @@ pub fn SharingSection(id: ChargerId) -> impl IntoView {
                         })
                         .collect_view();
                     view! {
-                        <table class="shares-table">
-                            <caption class="visually-hidden">{tr(|t| t.sharing_title)}</caption>
-                            <thead>
-                                <tr>
-                                    <th scope="col">{tr(|t| t.person)}</th>
-                                    <th scope="col">{tr(|t| t.role)}</th>
-                                    <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
-                                </tr>
-                            </thead>
-                            <tbody>{rows}</tbody>
-                        </table>
+                        <div class="table-scroll">
+                            <table class="shares-table">
+                                <caption class="visually-hidden">{tr(|t| t.sharing_title)}</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{tr(|t| t.person)}</th>
+                                        <th scope="col">{tr(|t| t.role)}</th>
+                                        <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
                     }
                         .into_any()
                 }
