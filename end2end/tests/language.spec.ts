@@ -49,6 +49,7 @@ test.describe('Numbers in Spanish', () => {
     const kw = async () => (await canvasTexts(page)).filter((t) => / kW$/.test(t));
     await expect.poll(kw).toContain('0,5 kW');
     expect((await kw()).filter((t) => /\d\.\d/.test(t))).toEqual([]);
+    await page.locator('canvas.power-chart').screenshot({ path: test.info().outputPath('power-es.png') });
   });
 
   test('the price chart writes its axis with a decimal comma', async ({ page }) => {
@@ -66,6 +67,7 @@ test.describe('Numbers in Spanish', () => {
     const euros = async () => (await canvasTexts(page)).filter((t) => / €$/.test(t));
     await expect.poll(euros).toContain('0,10 €');
     expect((await euros()).filter((t) => /\d\.\d/.test(t))).toEqual([]);
+    await page.locator('canvas.price-chart').screenshot({ path: test.info().outputPath('prices-es.png') });
   });
 
   test('decimal fields show and take a decimal comma', async ({ page }) => {
