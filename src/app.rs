@@ -88,14 +88,19 @@ pub fn App() -> impl IntoView {
 fn save_language_choice(i18n: I18n, session: Session) {
     Effect::new(move |_| {
         let language = i18n.language();
-        let Some(account) = session.account_untracked() else { return };
+        // Also when the account arrives: a language picked while it loaded is saved then.
+        let Some(account) = session.account() else { return };
         if account.profile.language == language {
+            i18n.pick_saved();
             return;
         }
         let profile = Profile { language, ..account.profile };
         spawn_local(async move {
             match api::update_profile(&profile).await {
-                Ok(account) => session.logged_in(account),
+                Ok(account) => {
+                    i18n.pick_saved();
+                    session.logged_in(account);
+                }
                 Err(error) => session.notice(&error),
             }
         });

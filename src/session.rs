@@ -58,7 +58,7 @@ impl Session {
 
     /// Records a successful login (or a refreshed account) and follows the account's language.
     pub fn logged_in(&self, account: Account) {
-        self.i18n.set_language(account.profile.language);
+        self.i18n.follow_account(account.profile.language);
         self.account.set(Some(account));
         self.ended.set(false);
         self.checked.set(true);

@@ -47,7 +47,7 @@ fn LanguagePicker() -> impl IntoView {
     let i18n = use_i18n();
     let on_change = move |ev: ev::Event| {
         if let Some(language) = Language::from_tag(&event_target_value(&ev)) {
-            i18n.set_language(language);
+            i18n.pick(language);
         }
     };
     view! {

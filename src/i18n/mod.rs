@@ -18,6 +18,9 @@ const STORAGE_KEY: &str = "charge-portal.language";
 #[derive(Clone, Copy)]
 pub struct I18n {
     language: RwSignal<Language>,
+    /// A language picked in the header and not yet saved in the profile: the account's
+    /// language, arriving meanwhile, must not undo it.
+    unsaved_pick: RwSignal<bool>,
 }
 
 impl I18n {
@@ -25,7 +28,7 @@ impl I18n {
     pub fn from_browser() -> I18n {
         let language = stored_language().or_else(browser_language).unwrap_or_default();
         set_document_language(language);
-        I18n { language: RwSignal::new(language) }
+        I18n { language: RwSignal::new(language), unsaved_pick: RwSignal::new(false) }
     }
 
     pub fn language(&self) -> Language {
@@ -40,6 +43,24 @@ impl I18n {
         set_document_language(language);
         if let Some(storage) = local_storage() {
             let _ = storage.set_item(STORAGE_KEY, language.tag());
+        }
+    }
+
+    /// The user picks a language (the header's picker): it wins over the account's until saved.
+    pub fn pick(&self, language: Language) {
+        self.unsaved_pick.set(true);
+        self.set_language(language);
+    }
+
+    /// The picked language is saved in the profile.
+    pub fn pick_saved(&self) {
+        self.unsaved_pick.set(false);
+    }
+
+    /// Follows a logged-in account's language, unless the user has just picked another.
+    pub fn follow_account(&self, language: Language) {
+        if !self.unsaved_pick.get_untracked() {
+            self.set_language(language);
         }
     }
 
