@@ -1,6 +1,6 @@
 //! Development-only endpoints (on by default in the mock server; `--dev-endpoints false` removes them).
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use charge_model::account::Email;
 use charge_model::charger::{ChargerId, ChargerModel};
@@ -11,7 +11,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::error::{ApiJson, ApiPath, ApiResult};
+use crate::error::{ApiJson, ApiPath, ApiQuery, ApiResult};
 use crate::simulator::{Car, catalogue};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -175,7 +175,7 @@ pub struct OutboxQuery {
     responses((status = 200, body = Vec<OutboxMail>)))]
 pub async fn outbox(
     State(state): State<AppState>,
-    Query(query): Query<OutboxQuery>,
+    ApiQuery(query): ApiQuery<OutboxQuery>,
 ) -> ApiResult<ApiJson<Vec<OutboxMail>>> {
     let to = query.to.as_deref().map(Email::fold);
     let mails = state

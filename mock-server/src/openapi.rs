@@ -84,7 +84,7 @@ impl Modify for CommonAnswers {
         for (name, description) in [
             (
                 "BadRequest",
-                "The request could not be read: malformed JSON, a body that is not an object, or an unreadable query",
+                "The request could not be read: malformed JSON, not an object, an unreadable query",
             ),
             ("Unauthenticated", "Not logged in, or the session has ended"),
             ("NotFound", "No such resource, or not one of this user's"),
@@ -143,8 +143,12 @@ fn complete(path: &str, method: &str, operation: &mut Operation) {
         |place: ParameterIn| parameters.clone().any(|p| matches!(p, RefOr::T(p) if p.parameter_in == place));
     let mut answers = Vec::new();
     if operation.request_body.is_some() {
-        answers.extend([("400", "BadRequest"), ("413", "PayloadTooLarge"), ("415", "UnsupportedMediaType")]);
-        answers.push(("422", "Validation"));
+        answers.extend([
+            ("400", "BadRequest"),
+            ("413", "PayloadTooLarge"),
+            ("415", "UnsupportedMediaType"),
+            ("422", "Validation"),
+        ]);
     }
     if located(ParameterIn::Query) {
         answers.push(("400", "BadRequest"));

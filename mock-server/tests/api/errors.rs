@@ -78,3 +78,11 @@ async fn validation_errors_have_a_stable_shape() {
         })
     );
 }
+
+#[tokio::test]
+async fn a_repeated_query_parameter_gets_the_json_error_shape() {
+    let app = spawn_app().await;
+    let (status, body) = error_of(app.get("/api/dev/outbox?to=a@x.es&to=b@x.es").await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "bad_request");
+}
