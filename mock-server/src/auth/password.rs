@@ -51,44 +51,71 @@ fn verify_now(password: &str, stored: &str) -> ApiResult<bool> {
 /// more wait their turn (a while at most), and the rest are told to come back (429), so that
 /// a flood of logins cannot starve the server.
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
-    static RUNNING: LazyLock<Semaphore> =
-        LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
-    static WAITING: AtomicUsize = AtomicUsize::new(0);
-    const MAX_WAITING: usize = 64;
-    const MAX_WAIT: Duration = Duration::from_secs(10);
-    let busy = ApiError::TooManyRequests { retry_after_secs: 1 };
+    static HASHING: LazyLock<Limiter> = LazyLock::new(|| {
+        Limiter::new(std::thread::available_parallelism().map_or(2, |n| n.get()), 64, Duration::from_secs(10))
+    });
+    HASHING.run(f).await
+}
 
-    let permit = match RUNNING.try_acquire() {
-        Ok(permit) => permit,
-        Err(_) => {
-            if WAITING.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
-                WAITING.fetch_sub(1, Ordering::SeqCst);
-                return Err(busy);
+/// Runs blocking work, `running` at a time, with at most `max_waiting` waiting `max_wait`.
+struct Limiter {
+    running: Semaphore,
+    waiting: AtomicUsize,
+    max_waiting: usize,
+    max_wait: Duration,
+}
+
+impl Limiter {
+    fn new(running: usize, max_waiting: usize, max_wait: Duration) -> Limiter {
+        Limiter { running: Semaphore::new(running), waiting: AtomicUsize::new(0), max_waiting, max_wait }
+    }
+
+    async fn run<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+        let busy = ApiError::TooManyRequests { retry_after_secs: 1 };
+        let permit = match self.running.try_acquire() {
+            Ok(permit) => permit,
+            Err(_) => {
+                if self.waiting.fetch_add(1, Ordering::SeqCst) >= self.max_waiting {
+                    self.waiting.fetch_sub(1, Ordering::SeqCst);
+                    return Err(busy);
+                }
+                let permit = tokio::time::timeout(self.max_wait, self.running.acquire()).await;
+                self.waiting.fetch_sub(1, Ordering::SeqCst);
+                match permit {
+                    Ok(Ok(permit)) => permit,
+                    _ => return Err(busy),
+                }
             }
-            let permit = tokio::time::timeout(MAX_WAIT, RUNNING.acquire()).await;
-            WAITING.fetch_sub(1, Ordering::SeqCst);
-            match permit {
-                Ok(Ok(permit)) => permit,
-                _ => return Err(busy),
-            }
-        }
-    };
-    let outcome = tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.into()));
-    drop(permit);
-    outcome
+        };
+        let outcome = tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::Internal(e.into()));
+        drop(permit);
+        outcome
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
     use crate::error::ApiError;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_flood_of_hashes_is_partly_refused_instead_of_queued_without_end() {
-        let flood: Vec<_> = (0..150).map(|_| tokio::spawn(super::hash("flood flood".to_owned()))).collect();
+    async fn a_flood_is_partly_refused_instead_of_queued_without_end() {
+        // Two at a time, four waiting: of twenty arriving together, six get through.
+        let limiter = Arc::new(super::Limiter::new(2, 4, Duration::from_secs(10)));
+        let flood: Vec<_> = (0..20)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(
+                    async move { limiter.run(|| std::thread::sleep(Duration::from_millis(100))).await },
+                )
+            })
+            .collect();
         let (mut done, mut refused) = (0, 0);
         for task in flood {
             match task.await.unwrap() {
-                Ok(_) => done += 1,
+                Ok(()) => done += 1,
                 Err(ApiError::TooManyRequests { retry_after_secs }) => {
                     assert_eq!(retry_after_secs, 1);
                     refused += 1;
@@ -96,8 +123,14 @@ mod tests {
                 Err(other) => panic!("{other:?}"),
             }
         }
-        assert!(refused > 0, "some are refused: {done} done, {refused} refused");
-        assert!(done >= 50, "those that fit in the queue are done: {done} done, {refused} refused");
+        assert_eq!((done, refused), (6, 14));
+    }
+
+    #[tokio::test]
+    async fn a_waiting_turn_ends_after_a_while() {
+        let limiter = super::Limiter::new(1, 4, Duration::from_millis(50));
+        let _held = limiter.running.try_acquire().unwrap();
+        assert!(matches!(limiter.run(|| ()).await, Err(ApiError::TooManyRequests { .. })));
     }
 
     #[tokio::test]
