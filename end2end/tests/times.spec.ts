@@ -36,7 +36,10 @@ test.describe('Times of day', () => {
     await expect(prices.last()).toContainText('23:45 – 24:00');
 
     await page.goto('/profile');
+    // The choice is saved in the profile: wait for it before loading another page.
+    const saved = page.waitForResponse((r) => r.url().endsWith('/api/account') && r.request().method() === 'PUT');
     await page.getByLabel('Language', { exact: true }).first().selectOption('es');
+    expect((await saved).status()).toBe(200);
     await page.goto('/history');
     await expect(page.getByRole('row', { name: /3 nov 2025/ })).toContainText('23:00');
   });
