@@ -142,10 +142,12 @@ impl Live {
 }
 
 impl Live {
+    /// Whether the stream's session goes on. A page open on the live stream is in use: it
+    /// keeps the session from ending idle (never past its lifetime).
     async fn session_alive(&self) -> bool {
         let (session, now) = (self.session.clone(), self.state.clock.unix());
         let idle = self.state.config.session_idle_secs();
-        let user = self.state.db.run(move |conn| session::user_of(conn, &session, now, idle)).await;
+        let user = self.state.db.run(move |conn| session::use_session(conn, &session, now, idle)).await;
         matches!(user, Ok(Some(id)) if id == self.user_id)
     }
 }

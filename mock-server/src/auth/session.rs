@@ -48,19 +48,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let now = state.clock.unix();
         let idle = state.config.session_idle_secs();
         let lookup = session.clone();
-        let user = state
-            .db
-            .run(move |conn| {
-                let user = user_of(conn, &lookup, now, idle)?;
-                if user.is_some() {
-                    conn.execute(
-                        "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1 AND last_seen_at <= ?3",
-                        params![lookup, now, now - TOUCH_EVERY_SECS],
-                    )?;
-                }
-                Ok(user)
-            })
-            .await?;
+        let user = state.db.run(move |conn| use_session(conn, &lookup, now, idle)).await?;
         match user {
             Some(id) => Ok(CurrentUser { id, session }),
             None => Err(ApiError::Unauthenticated),
@@ -69,7 +57,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// The user of a session that has neither expired nor gone unused for `idle_secs`, if any.
-pub fn user_of(
+fn user_of(
     conn: &rusqlite::Connection,
     session: &[u8],
     now: i64,
@@ -82,6 +70,23 @@ pub fn user_of(
             |row| row.get::<_, i64>(0),
         )
         .optional()?)
+}
+
+/// The user of a session that has not ended, which counts as a use of it.
+pub fn use_session(
+    conn: &rusqlite::Connection,
+    session: &[u8],
+    now: i64,
+    idle_secs: i64,
+) -> ApiResult<Option<i64>> {
+    let user = user_of(conn, session, now, idle_secs)?;
+    if user.is_some() {
+        conn.execute(
+            "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1 AND last_seen_at <= ?3",
+            params![session, now, now - TOUCH_EVERY_SECS],
+        )?;
+    }
+    Ok(user)
 }
 
 /// Tells whoever holds something open for a session (the live stream) that some of a
