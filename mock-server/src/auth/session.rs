@@ -57,12 +57,7 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// The user of a session that has neither expired nor gone unused for `idle_secs`, if any.
-fn user_of(
-    conn: &rusqlite::Connection,
-    session: &[u8],
-    now: i64,
-    idle_secs: i64,
-) -> ApiResult<Option<i64>> {
+fn user_of(conn: &rusqlite::Connection, session: &[u8], now: i64, idle_secs: i64) -> ApiResult<Option<i64>> {
     Ok(conn
         .query_row(
             "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3",
