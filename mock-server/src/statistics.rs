@@ -97,10 +97,7 @@ pub(crate) fn visible(conn: &Connection, user_id: i64) -> ApiResult<Vec<Visible>
     )?;
     let rows = statement.query_map([user_id], |row| {
         let settings: Option<String> = row.get(1)?;
-        let name = settings
-            .and_then(|json| serde_json::from_str::<charge_model::charger::ChargerSettings>(&json).ok())
-            .map(|s| s.name)
-            .unwrap_or_default();
+        let name = crate::chargers::store::settings_of(settings).name;
         // The least role if the stored one is unknown: it shows the least.
         let role = Role::from_tag(&row.get::<_, String>(3)?).unwrap_or(Role::Viewer);
         Ok(Visible { id: row.get(0)?, name, since: row.get(2)?, role })

@@ -164,7 +164,7 @@ fn own_invitation(
 
 fn received_by(conn: &Connection, user_id: i64) -> ApiResult<Vec<ReceivedInvitation>> {
     let mut statement = conn.prepare_cached(
-        "SELECT i.id, i.charger_id, c.settings, o.name, o.email, i.role
+        "SELECT i.id, i.charger_id, c.settings, COALESCE(NULLIF(o.name, ''), o.email), i.role
          FROM invitations i JOIN users u ON u.email = i.email
          JOIN chargers c ON c.id = i.charger_id JOIN users o ON o.id = c.owner_id
          WHERE u.id = ?1 ORDER BY i.invited_at, i.id",
@@ -177,30 +177,28 @@ fn received_by(conn: &Connection, user_id: i64) -> ApiResult<Vec<ReceivedInvitat
                 row.get::<_, Option<String>>(2)?,
                 row.get::<_, String>(3)?,
                 row.get::<_, String>(4)?,
-                row.get::<_, String>(5)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, charger, settings, owner_name, owner_email, role)| {
+        .filter_map(|(id, charger, settings, owner, role)| {
             let charger_id = ChargerId::parse(&charger).ok()?;
             Some(ReceivedInvitation {
                 id,
                 charger_name: charger_name(settings, &charger_id),
                 charger_id,
-                owner: if owner_name.is_empty() { owner_email } else { owner_name },
+                owner,
                 role: Role::from_tag(&role).unwrap_or(Role::Viewer),
             })
         })
         .collect())
 }
 
+/// A charger's name, or its ID when it has none.
 fn charger_name(settings: Option<String>, charger: &ChargerId) -> String {
-    settings
-        .and_then(|json| serde_json::from_str::<charge_model::charger::ChargerSettings>(&json).ok())
-        .map(|settings| settings.name)
-        .unwrap_or_else(|| charger.to_string())
+    let name = super::store::settings_of(settings).name;
+    if name.is_empty() { charger.to_string() } else { name }
 }
 
 /// Changes the role of a person the charger is shared with (owner only).

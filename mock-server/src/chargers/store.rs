@@ -17,7 +17,8 @@ pub struct Listed {
     pub shared_by: Option<String>,
 }
 
-fn settings_of(json: Option<String>) -> ChargerSettings {
+/// The settings in a `chargers.settings` column (the defaults when unpaired or unreadable).
+pub(crate) fn settings_of(json: Option<String>) -> ChargerSettings {
     json.and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default()
 }
 
