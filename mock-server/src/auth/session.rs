@@ -56,32 +56,27 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The user of a session that has neither expired nor gone unused for `idle_secs`, if any.
-fn user_of(conn: &rusqlite::Connection, session: &[u8], now: i64, idle_secs: i64) -> ApiResult<Option<i64>> {
-    Ok(conn
-        .query_row(
-            "SELECT user_id FROM sessions WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3",
-            params![session, now, idle_cutoff(now, idle_secs)],
-            |row| row.get::<_, i64>(0),
-        )
-        .optional()?)
-}
-
-/// The user of a session that has not ended, which counts as a use of it.
+/// The user of a session that has neither expired nor gone unused for `idle_secs`, if any;
+/// using it records the use (written at most once a minute, so most requests only read).
 pub fn use_session(
     conn: &rusqlite::Connection,
     session: &[u8],
     now: i64,
     idle_secs: i64,
 ) -> ApiResult<Option<i64>> {
-    let user = user_of(conn, session, now, idle_secs)?;
-    if user.is_some() {
-        conn.execute(
-            "UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1 AND last_seen_at <= ?3",
-            params![session, now, now - TOUCH_EVERY_SECS],
-        )?;
+    let found: Option<(i64, i64)> = conn
+        .query_row(
+            "SELECT user_id, last_seen_at FROM sessions
+             WHERE token_hash = ?1 AND expires_at > ?2 AND last_seen_at > ?3",
+            params![session, now, idle_cutoff(now, idle_secs)],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((user, last_seen_at)) = found else { return Ok(None) };
+    if last_seen_at <= now - TOUCH_EVERY_SECS {
+        conn.execute("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1", params![session, now])?;
     }
-    Ok(user)
+    Ok(Some(user))
 }
 
 /// Tells whoever holds something open for a session (the live stream) that some of a
