@@ -7,6 +7,7 @@
 #   ./tasks.sh dev     mock server + `trunk serve` with live reload (development loop)
 #   ./tasks.sh bench   print the performance figures (bundle sizes, first render, …);
 #                      `./tasks.sh bench login statistics` runs only those browser sections
+#                      (login, list, statistics, lighthouse)
 #   ./tasks.sh setup   only install the tools
 set -euo pipefail
 
@@ -48,15 +49,16 @@ setup() {
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
   fi
 
-  log "npm packages (wasm-opt from binaryen, Playwright, axe)"
+  log "npm packages (wasm-opt from binaryen, Playwright, axe, the OpenID provider of the e2e tests)"
   npm_ci tools
   npm_ci end2end
+  npm_ci end2end/oidc
 
-  if ! "$CP_VENV/bin/python" -c "import ocpp, websockets, schemathesis
+  if ! "$CP_VENV/bin/python" -c "import ocpp, websockets, schemathesis, pytrydan, pytest, requests
 assert schemathesis.__version__ == '$SCHEMATHESIS_VERSION'" 2>/dev/null; then
     log "Python tools in $CP_VENV: schemathesis $SCHEMATHESIS_VERSION, ocpp, websockets"
     [ -x "$CP_VENV/bin/pip" ] || python3 -m venv "$CP_VENV"
-    "$CP_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" ocpp websockets
+    "$CP_VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" ocpp websockets "pytrydan==0.8.1" pytest requests
   fi
 
   if [ ! -x /usr/bin/chromium ]; then
@@ -113,6 +115,8 @@ test_all() {
   log "cargo test"
   cargo test --workspace
   cargo build -p charge-mock-server
+  log "Clients nobody here wrote: OCPP charge points (mobilityhouse ocpp) and pytrydan against the server"
+  CP_SERVER="$SERVER_DEBUG" "$CP_VENV/bin/pytest" mock-server/tests/python -q -p no:cacheprovider
   log "schemathesis over the OpenAPI document (anonymous and logged in)"
   tools/fuzz-api.sh
   build_portal
@@ -130,8 +134,18 @@ bench() {
   if [ "$#" -eq 0 ]; then
     cargo bench -p charge-mock-server --bench api_load
     cargo bench -p charge-model --bench pricing
+    cargo bench -p charge-model --bench planning
     cargo bench -p charge-mock-server --bench statistics
+    # 2,000 OCPP charge points for 90 s (about 3 minutes with set-up; BENCH_OCPP_SECS shortens it).
+    cargo bench -p charge-mock-server --bench ocpp_load
   fi
+}
+
+# A demo OCPP charge point against a local server: pair "Any OCPP 1.6J charger" in the portal,
+# then `./tasks.sh demo-charge-point --id <charge point ID> --password <password>`.
+demo_charge_point() {
+  setup
+  exec "$CP_VENV/bin/python" "$ROOT/tools/demo-charge-point.py" --endpoint "ws://${CP_ADDR:-127.0.0.1:8080}/ocpp" "$@"
 }
 
 case "${1:-}" in
@@ -140,6 +154,7 @@ case "${1:-}" in
   dev) dev ;;
   test) test_all ;;
   bench) shift; bench "$@" ;;
+  demo-charge-point) shift; demo_charge_point "$@" ;;
   *)
     sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
     exit 2

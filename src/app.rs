@@ -4,12 +4,12 @@
 use charge_model::account::Profile;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
 use crate::components::header::{LoggedOutLinks, SiteHeader};
-use crate::components::require_login::RequireLogin;
+use crate::components::require_login::LoggedIn;
 use crate::components::user_menu::{MainNav, UserMenu};
 use crate::i18n::I18n;
 use crate::live::Live;
@@ -19,6 +19,7 @@ use crate::pages::chargers::ChargersPage;
 use crate::pages::check_email::CheckEmailPage;
 use crate::pages::confirm::ConfirmPage;
 use crate::pages::forgot_password::ForgotPasswordPage;
+use crate::pages::help::HelpPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
@@ -56,28 +57,20 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm") view=ConfirmPage />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
-                    <Route path=path!("/") view=|| view! { <RequireLogin><ChargersPage /></RequireLogin> } />
-                    <Route path=path!("/chargers/:id") view=|| view! { <RequireLogin><ChargerPage /></RequireLogin> } />
-                    <Route
-                        path=path!("/chargers/:id/settings")
-                        view=|| view! { <RequireLogin><ChargerSettingsPage /></RequireLogin> }
-                    />
-                    <Route
-                        path=path!("/chargers/:id/schedule")
-                        view=|| view! { <RequireLogin><SchedulePage /></RequireLogin> }
-                    />
-                    <Route
-                        path=path!("/chargers/:id/tariff")
-                        view=|| view! { <RequireLogin><TariffPage /></RequireLogin> }
-                    />
-                    <Route
-                        path=path!("/chargers/:id/statistics")
-                        view=|| view! { <RequireLogin><ChargerStatisticsPage /></RequireLogin> }
-                    />
-                    <Route path=path!("/statistics") view=|| view! { <RequireLogin><StatisticsPage /></RequireLogin> } />
-                    <Route path=path!("/history") view=|| view! { <RequireLogin><HistoryPage /></RequireLogin> } />
-                    <Route path=path!("/history/:session") view=|| view! { <RequireLogin><SessionPage /></RequireLogin> } />
-                    <Route path=path!("/profile") view=|| view! { <RequireLogin><ProfilePage /></RequireLogin> } />
+                    // Every other page is for a logged-in user.
+                    <ParentRoute path=path!("") view=LoggedIn>
+                        <Route path=path!("/") view=ChargersPage />
+                        <Route path=path!("/chargers/:id") view=ChargerPage />
+                        <Route path=path!("/chargers/:id/settings") view=ChargerSettingsPage />
+                        <Route path=path!("/chargers/:id/schedule") view=SchedulePage />
+                        <Route path=path!("/chargers/:id/tariff") view=TariffPage />
+                        <Route path=path!("/chargers/:id/statistics") view=ChargerStatisticsPage />
+                        <Route path=path!("/statistics") view=StatisticsPage />
+                        <Route path=path!("/history") view=HistoryPage />
+                        <Route path=path!("/history/:session") view=SessionPage />
+                        <Route path=path!("/profile") view=ProfilePage />
+                        <Route path=path!("/help") view=HelpPage />
+                    </ParentRoute>
                 </Routes>
             </main>
         </Router>
@@ -96,12 +89,10 @@ fn save_language_choice(i18n: I18n, session: Session) {
         }
         let profile = Profile { language, ..account.profile };
         spawn_local(async move {
-            match api::update_profile(&profile).await {
-                Ok(account) => {
-                    i18n.pick_saved();
-                    session.logged_in(account);
-                }
-                Err(error) => session.notice(&error),
+            // A failure keeps the choice unsaved; an ended session is handled by the client.
+            if let Ok(account) = api::update_profile(&profile).await {
+                i18n.pick_saved();
+                session.logged_in(account);
             }
         });
     });

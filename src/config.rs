@@ -17,16 +17,23 @@ thread_local! {
 }
 
 /// The API base URL; `/config.json` is fetched on first use. A missing or broken file
-/// means the same origin.
+/// means the same origin. The app's `index.html` starts that request before the wasm runs
+/// (see [`crate::api::early`]).
 pub async fn api_base() -> String {
     if let Some(base) = API_BASE.with(|b| b.borrow().clone()) {
         return base;
     }
-    let config = match gloo_net::http::Request::get("/config.json").send().await {
-        Ok(response) if response.ok() => response.json::<PortalConfig>().await.unwrap_or_default(),
-        _ => PortalConfig::default(),
+    let base = match crate::api::early::api_base().await {
+        Some(base) => base,
+        None => {
+            let config = match gloo_net::http::Request::get("/config.json").send().await {
+                Ok(response) if response.ok() => response.json::<PortalConfig>().await.unwrap_or_default(),
+                _ => PortalConfig::default(),
+            };
+            config.api_base
+        }
     };
-    let base = config.api_base.trim_end_matches('/').to_owned();
+    let base = base.trim_end_matches('/').to_owned();
     API_BASE.with(|b| *b.borrow_mut() = Some(base.clone()));
     base
 }

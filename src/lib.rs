@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod assets;
 pub mod charts;
 pub mod clock;
 pub mod components;

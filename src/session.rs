@@ -1,12 +1,11 @@
 //! Who is logged in. The session itself is an HttpOnly cookie the portal cannot read;
 //! `GET /api/auth/session` at start-up tells whether it is still valid.
 
-use charge_model::ErrorCode;
 use charge_model::account::Account;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::i18n::I18n;
 
 /// The session, provided at the root of the app.
@@ -29,6 +28,7 @@ impl Session {
         let checked = RwSignal::new(false);
         let logged_in = Memo::new(move |_| checked.get().then(|| account.with(Option::is_some)));
         let session = Session { account, checked, ended: RwSignal::new(false), logged_in, i18n };
+        api::on_unauthenticated(move || session.ended_by_server());
         spawn_local(async move {
             match api::session().await {
                 Ok(Some(account)) => session.logged_in(account),
@@ -69,9 +69,9 @@ impl Session {
         self.checked.set(true);
     }
 
-    /// Reacts to an API error: a 401 while logged in means the session is over.
-    pub fn notice(&self, error: &ApiError) {
-        if error.code() == Some(ErrorCode::Unauthenticated) && self.account.with_untracked(Option::is_some) {
+    /// The server answered "not logged in": while logged in, that means the session is over.
+    fn ended_by_server(&self) {
+        if self.account.with_untracked(Option::is_some) {
             self.ended.set(true);
             self.logged_out();
         }

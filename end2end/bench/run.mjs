@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { chromium } from 'playwright';
+import { lighthouseScores } from './lighthouse.mjs';
 
 const server = process.env.E2E_SERVER;
 const dist = process.env.DIST;
@@ -263,6 +264,9 @@ try {
   if (runs('list')) await chargerList(browser);
   if (runs('statistics')) await statisticsChart(browser);
   await browser.close();
+  if (runs('lighthouse')) {
+    await lighthouseScores({ base, args: CHROMIUM_ARGS, executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium' });
+  }
 } finally {
   child.kill();
 }

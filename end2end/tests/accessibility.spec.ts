@@ -48,6 +48,8 @@ test.describe('Accessibility (axe)', () => {
   });
 
   test('charger pages have no violations', async ({ page }) => {
+    // Five pages, each checked by axe: more than 30 s on a busy two-core machine.
+    test.slow();
     const email = uniqueEmail('a11y-chargers');
     await createConfirmedUser(page.request, email);
     await logInThroughApi(page.request, email);

@@ -3,6 +3,7 @@ import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
 import { pairThroughApi, plugCar } from './fixtures/chargers';
 import { acceptThroughApi } from './fixtures/sharing';
 import { ChargerPage, SettingsPage } from './fixtures/charger_page';
+import { SharingSection } from './fixtures/sharing_page';
 import type { Browser, Page } from '@playwright/test';
 
 /** A confirmed, logged-in user in a browser context of their own. */
@@ -34,18 +35,14 @@ test.describe('Sharing', () => {
       await expect(p.getByRole('heading', { name: 'No chargers yet' })).toBeVisible();
     }
 
-    const settings = new SettingsPage(page);
-    await settings.goto(id);
-    const sharing = settings.section('Sharing');
+    const owner = new SharingSection(page);
+    await owner.goto(id);
+    const sharing = owner.section();
     await expect(sharing.getByText('Not shared with anyone yet.')).toBeVisible();
-    await sharing.getByLabel('Email').fill(editor.email);
-    await sharing.getByLabel('Role', { exact: true }).selectOption('editor');
-    await sharing.getByRole('button', { name: 'Share' }).click();
+    await owner.invite(editor.email, 'editor');
     await expect(sharing.getByText(`We sent ${editor.email} an invitation`)).toBeVisible();
-    await sharing.getByLabel('Email').fill(viewer.email);
-    await sharing.getByLabel('Role', { exact: true }).selectOption('viewer');
-    await sharing.getByRole('button', { name: 'Share' }).click();
-    await expect(sharing.getByRole('row', { name: new RegExp(viewer.email) })).toBeVisible();
+    await owner.invite(viewer.email, 'viewer');
+    await expect(owner.row(viewer.email)).toBeVisible();
 
     // Nothing is shared yet: each sees the invitation, without a reload, and accepts it.
     for (const [p, role] of [[editor.page, 'editor'], [viewer.page, 'viewer']] as const) {
@@ -85,7 +82,7 @@ test.describe('Sharing', () => {
     await asEditor.goto(id);
 
     // The owner downgrades the editor: their page turns read-only without a reload.
-    await sharing.getByLabel(new RegExp(`Role of Eduardo`)).selectOption('viewer');
+    await owner.roleOf('Eduardo').selectOption('viewer');
     await expect(sharing.getByText(/Eduardo .* is now Viewer\./)).toBeVisible();
     await expect(asEditor.slider()).toBeDisabled();
     await expect(editor.page.getByText('Olga shared this charger with you as Viewer.')).toBeVisible();
@@ -97,12 +94,12 @@ test.describe('Sharing', () => {
     const confirm = page.getByRole('dialog', { name: 'Stop sharing?' });
     await expect(confirm).toContainText('will no longer see this charger');
     await confirm.getByRole('button', { name: 'Remove' }).click();
-    await expect(sharing.getByRole('row', { name: new RegExp(viewer.email) })).toHaveCount(0);
+    await expect(owner.row(viewer.email)).toHaveCount(0);
     await expect(viewer.page.getByRole('link', { name: 'Garage' })).toHaveCount(0);
     await expect(viewer.page.getByRole('heading', { name: 'No chargers yet' })).toBeVisible();
 
     await page.reload();
-    await expect(sharing.getByRole('row', { name: /Eduardo/ })).toContainText('Viewer');
+    await expect(owner.row('Eduardo')).toContainText('Viewer');
     await editor.page.context().close();
     await viewer.page.context().close();
   });
@@ -112,25 +109,25 @@ test.describe('Sharing', () => {
     await createConfirmedUser(page.request, email, 'Olga');
     await logInThroughApi(page.request, email);
     const id = await pairThroughApi(page.request, 'trydan', 'Garage');
-    const settings = new SettingsPage(page);
-    await settings.goto(id);
-    const sharing = settings.section('Sharing');
+    const owner = new SharingSection(page);
+    await owner.goto(id);
+    const sharing = owner.section();
 
-    await sharing.getByLabel('Email').fill('not-an-address');
-    await sharing.getByRole('button', { name: 'Share' }).click();
+    await owner.email().fill('not-an-address');
+    await owner.share().click();
     await expect(sharing.getByText('Enter a valid email address')).toBeVisible();
-    await sharing.getByLabel('Email').fill(email);
-    await sharing.getByRole('button', { name: 'Share' }).click();
+    await owner.email().fill(email);
+    await owner.share().click();
     await expect(sharing.getByText('This is your own address: you own this charger.')).toBeVisible();
 
     const newcomer = uniqueEmail('newcomer');
-    await sharing.getByLabel('Email').fill(newcomer);
-    await sharing.getByRole('button', { name: 'Share' }).click();
+    await owner.email().fill(newcomer);
+    await owner.share().click();
     await expect(sharing.getByText(`We sent ${newcomer} an invitation`)).toBeVisible();
-    const row = sharing.getByRole('row', { name: new RegExp(newcomer) });
+    const row = owner.row(newcomer);
     await expect(row).toContainText('invited, not accepted yet');
-    await sharing.getByLabel('Email').fill(newcomer);
-    await sharing.getByRole('button', { name: 'Share' }).click();
+    await owner.email().fill(newcomer);
+    await owner.share().click();
     await expect(sharing.getByText('This charger is already shared with this address.')).toBeVisible();
 
     await page.reload();

@@ -2,30 +2,8 @@ import { test, expect, uniqueEmail, appReady, expectAccessible } from './fixture
 import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
 import { pairThroughApi, pastCharge, setFlatTariff } from './fixtures/chargers';
 import { homeAndOfficeWithCharges } from './fixtures/charges';
-import type { Page } from '@playwright/test';
-
-/** The options of the statistics chart, as ECharts holds them. */
-async function chartOption(page: Page) {
-  await expect(page.locator('.statistics-chart canvas')).toBeVisible();
-  return page.evaluate(() => {
-    const element = document.querySelector('.statistics-chart .echart-canvas');
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const option = (window as any).echarts.getInstanceByDom(element).getOption();
-    return {
-      labels: option.xAxis[0].data as string[],
-      series: (option.series as { name: string; data: number[]; stack?: string }[]).map((s) => ({
-        name: s.name,
-        data: s.data,
-        stack: s.stack,
-      })),
-    };
-  });
-}
-
-/** A figure of the totals row ("Energy", "Cost", …). */
-function total(page: Page, name: string) {
-  return page.locator('.totals .total').filter({ has: page.locator('dt', { hasText: name }) }).locator('dd');
-}
+import { StatisticsPage } from './fixtures/statistics_page';
+import { ChargeDetailPage, HistoryPage } from './fixtures/history_page';
 
 test.describe('Statistics', () => {
   test('show the totals of the period, a chart stacked by charger, and follow the period and metric chosen', async ({ page }) => {
@@ -33,17 +11,18 @@ test.describe('Statistics', () => {
     const { home, office } = await homeAndOfficeWithCharges(page.request, 'statistics');
     await pastCharge(page.request, office, '2025-12-02T08:00:00Z', 60, 11000);
 
-    await page.goto('/statistics?period=month&day=2025-11-15');
-    await appReady(page);
-    await expect(page.getByRole('heading', { name: 'Statistics', level: 1 })).toBeVisible();
-    await expect(page.getByRole('radio', { name: 'Month' })).toBeChecked();
-    await expect(total(page, 'Energy')).toHaveText('33.10 kWh');
-    await expect(total(page, 'Charging time')).toHaveText('4 h 00 min');
-    await expect(total(page, 'Cost')).toHaveText('€6.62');
-    await expect(total(page, 'Charges')).toHaveText('3');
+    const statistics = new StatisticsPage(page);
+    const total = statistics.total;
+    await statistics.goto('period=month&day=2025-11-15');
+    await expect(statistics.heading()).toBeVisible();
+    await expect(statistics.choice('Month')).toBeChecked();
+    await expect(total('Energy')).toHaveText('33.10 kWh');
+    await expect(total('Charging time')).toHaveText('4 h 00 min');
+    await expect(total('Cost')).toHaveText('€6.62');
+    await expect(total('Charges')).toHaveText('3');
 
     // November by day, one stacked series per charger.
-    let chart = await chartOption(page);
+    let chart = await statistics.chartOption();
     expect(chart.labels).toHaveLength(30);
     const homeSeries = chart.series.find((s) => s.name === 'Home')!;
     const officeSeries = chart.series.find((s) => s.name === 'Office')!;
@@ -54,71 +33,67 @@ test.describe('Statistics', () => {
     expect(homeSeries.data.reduce((a, b) => a + b, 0)).toBeCloseTo(11.1);
 
     // The tooltip writes values as the portal does.
-    await page.evaluate(() => {
-      const element = document.querySelector('.statistics-chart .echart-canvas');
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      (window as any).echarts.getInstanceByDom(element).dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: 2 });
-    });
+    await statistics.showTip(0, 2);
     await expect(page.locator('.statistics-chart').getByText('7.40 kWh')).toBeVisible();
 
     // Cost per day.
-    await page.getByRole('radio', { name: 'Cost' }).check();
-    await expect.poll(async () => (await chartOption(page)).series.find((s) => s.name === 'Home')!.data[2]).toBeCloseTo(1.48);
-    await expect(total(page, 'Cost')).toHaveText('€6.62');
+    await statistics.choice('Cost').check();
+    await expect.poll(async () => (await statistics.chartOption()).series.find((s) => s.name === 'Home')!.data[2]).toBeCloseTo(1.48);
+    await expect(total('Cost')).toHaveText('€6.62');
 
     // The year 2025 by month: December's charge too.
-    await page.getByRole('radio', { name: 'Year' }).check();
-    await expect(page.getByRole('combobox', { name: 'Group by' })).toHaveValue('month');
-    await expect(total(page, 'Energy')).toHaveText('44.10 kWh');
-    await expect.poll(async () => (await chartOption(page)).labels.length).toBe(12);
-    chart = await chartOption(page);
+    await statistics.choice('Year').check();
+    await expect(statistics.groupBy()).toHaveValue('month');
+    await expect(total('Energy')).toHaveText('44.10 kWh');
+    await expect.poll(async () => (await statistics.chartOption()).labels.length).toBe(12);
+    chart = await statistics.chartOption();
     expect(chart.series.find((s) => s.name === 'Office')!.data[11]).toBeCloseTo(2.2); // € in December
-    await page.getByRole('radio', { name: 'Energy' }).check();
-    await expect.poll(async () => (await chartOption(page)).series.find((s) => s.name === 'Office')!.data[10]).toBeCloseTo(22);
+    await statistics.choice('Energy').check();
+    await expect.poll(async () => (await statistics.chartOption()).series.find((s) => s.name === 'Office')!.data[10]).toBeCloseTo(22);
 
     // Back a year: nothing then.
-    await page.getByRole('button', { name: 'Previous period' }).click();
+    await statistics.previous().click();
     await expect(page.getByText('No charges in this period.')).toBeVisible();
-    await expect(total(page, 'Charges')).toHaveText('0');
-    await page.getByRole('button', { name: 'Next period' }).click();
-    await expect(total(page, 'Charges')).toHaveText('4');
+    await expect(total('Charges')).toHaveText('0');
+    await statistics.next().click();
+    await expect(total('Charges')).toHaveText('4');
 
     // The choices survive a reload (they are in the URL).
     await page.reload();
-    await expect(page.getByRole('radio', { name: 'Year' })).toBeChecked();
-    await expect(page.getByRole('radio', { name: 'Energy' })).toBeChecked();
-    await expect(total(page, 'Energy')).toHaveText('44.10 kWh');
+    await expect(statistics.choice('Year')).toBeChecked();
+    await expect(statistics.choice('Energy')).toBeChecked();
+    await expect(total('Energy')).toHaveText('44.10 kWh');
 
     // Custom days: a last day before the first is refused next to the fields.
-    await page.getByRole('radio', { name: 'Custom' }).check();
-    await page.getByLabel('From day').fill('2025-11-04');
-    await page.getByLabel('To day').fill('2025-11-03');
+    await statistics.choice('Custom').check();
+    await statistics.fromDay().fill('2025-11-04');
+    await statistics.toDay().fill('2025-11-03');
     await expect(page.getByText('Choose a last day on or after the first')).toBeVisible();
-    await expect(page.getByLabel('To day')).toHaveAttribute('aria-invalid', 'true');
-    await page.getByLabel('From day').fill('2025-11-03');
-    await page.getByLabel('To day').fill('2025-11-10');
-    await expect(page.getByLabel('To day')).toHaveAttribute('aria-invalid', 'false');
-    await expect(total(page, 'Energy')).toHaveText('33.10 kWh');
-    await page.getByRole('combobox', { name: 'Group by' }).selectOption('week');
-    await expect.poll(async () => (await chartOption(page)).labels).toEqual(['Nov 3', 'Nov 10']); // weeks from Monday
+    await expect(statistics.toDay()).toHaveAttribute('aria-invalid', 'true');
+    await statistics.fromDay().fill('2025-11-03');
+    await statistics.toDay().fill('2025-11-10');
+    await expect(statistics.toDay()).toHaveAttribute('aria-invalid', 'false');
+    await expect(total('Energy')).toHaveText('33.10 kWh');
+    await statistics.groupBy().selectOption('week');
+    await expect.poll(async () => (await statistics.chartOption()).labels).toEqual(['Nov 3', 'Nov 10']); // weeks from Monday
     await expectAccessible(page);
 
     // The figures as a table, and the totals of each charger.
     await page.getByText('The figures as a table').click();
     await expect(page.getByRole('row', { name: /Week of Nov 3/ })).toContainText('29.40 kWh');
-    const byCharger = page.getByRole('region', { name: 'By charger' });
+    const byCharger = statistics.byCharger();
     await expect(byCharger.getByRole('row', { name: /Office/ })).toContainText('€4.40');
 
     // One charger's statistics, also reached from its page (which shows this month's totals).
     await byCharger.getByRole('link', { name: 'Home' }).click();
-    await expect(page.getByRole('heading', { name: 'Home: statistics' })).toBeVisible();
+    await expect(statistics.heading('Home: statistics')).toBeVisible();
     await page.goto(`/chargers/${home}`);
     await expect(page.getByText(/^This month: [\d.,]+ kWh, €[\d.,]+, \d+ charges?$/)).toBeVisible();
     await page.getByRole('link', { name: 'All statistics' }).click();
-    await expect(page.getByRole('heading', { name: 'Home: statistics' })).toBeVisible();
-    await page.goto(`/chargers/${home}/statistics?period=month&day=2025-11-01`);
-    await expect(total(page, 'Energy')).toHaveText('11.10 kWh');
-    await expect.poll(async () => (await chartOption(page)).series.length).toBe(1);
+    await expect(statistics.heading('Home: statistics')).toBeVisible();
+    await statistics.goto('period=month&day=2025-11-01', home);
+    await expect(total('Energy')).toHaveText('11.10 kWh');
+    await expect.poll(async () => (await statistics.chartOption()).series.length).toBe(1);
   });
 
   test('a charge of the history shows its energy by hour and the prices applied', async ({ page }) => {
@@ -130,29 +105,23 @@ test.describe('Statistics', () => {
     // 90 minutes at 7.4 kW from 20:30 in Madrid: 11.1 kWh over two clock hours.
     await pastCharge(page.request, home, '2025-11-03T19:30:00Z', 90, 7400);
 
-    await page.goto('/history');
-    await appReady(page);
+    await new HistoryPage(page).goto();
     await expect(page.getByRole('row', { name: /Nov 3, 2025/ })).toContainText('1 h 30 min');
     await page.getByRole('link', { name: /3, 2025/ }).click();
-    await expect(page.getByRole('heading', { name: 'Charge details' })).toBeVisible();
+    const detail = new ChargeDetailPage(page);
+    await expect(detail.heading()).toBeVisible();
     await expect(page.getByText('Nov 3, 2025, 20:30')).toBeVisible(); // Madrid time, 24-hour
     await expect(page.getByText('11.10 kWh')).toBeVisible();
     await expect(page.getByText('1 h 30 min')).toBeVisible();
     await expect(page.getByText('€1.67')).toBeVisible();
     await expect(page.getByText('Flat price')).toBeVisible();
-    const prices = page.getByRole('region', { name: 'Prices applied' }).getByRole('row');
+    const prices = detail.prices();
     await expect(prices).toHaveCount(7); // the header and six quarter-hours
     await expect(prices.nth(1)).toContainText('20:30 – 20:45');
     await expect(prices.nth(1)).toContainText('1.85 kWh');
     await expect(prices.nth(1)).toContainText('0.1500 €/kWh');
     await expect(page.locator('.session-chart canvas')).toBeVisible();
-    const hourly = await page.evaluate(() => {
-      const element = document.querySelector('.session-chart .echart-canvas');
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const option = (window as any).echarts.getInstanceByDom(element).getOption();
-      return { labels: option.xAxis[0].data, data: option.series[0].data };
-    });
-    expect(hourly).toEqual({ labels: ['20:00', '21:00'], data: [3.7, 7.4] });
+    expect(await detail.hourly()).toEqual({ labels: ['20:00', '21:00'], data: [3.7, 7.4] });
     await expectAccessible(page);
   });
 
@@ -172,15 +141,57 @@ test.describe('Statistics', () => {
     await page.goto('/');
     await appReady(page);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Statistics' }).click();
-    await page.getByRole('radio', { name: 'All time' }).check();
-    await expect(total(page, 'Charges')).toHaveText(String(charges));
-    const shown = Number((await total(page, 'Energy').innerText()).replace(/[^\d.]/g, ''));
+    const statistics = new StatisticsPage(page);
+    const total = statistics.total;
+    await statistics.choice('All time').check();
+    await expect(total('Charges')).toHaveText(String(charges));
+    const shown = Number((await total('Energy').innerText()).replace(/[^\d.]/g, ''));
     expect(Math.abs(shown - energyWh / 1000)).toBeLessThanOrEqual(0.01);
-    const byCharger = page.getByRole('region', { name: 'By charger' });
+    const byCharger = statistics.byCharger();
     await expect(byCharger.getByRole('row')).toHaveCount(4); // the header, Home, Office, Nora's driveway
     await expect(byCharger.getByRole('row', { name: /Nora's driveway/ })).not.toContainText('€0.00');
-    const chart = await chartOption(page);
+    const chart = await statistics.chartOption();
     expect(chart.series.map((s) => s.name).sort()).toEqual(['Home', "Nora's driveway", 'Office']);
     expect(chart.labels.length).toBeGreaterThanOrEqual(18); // months since the first charge
+    // Home's last two weeks were charged under plans, in the cheap night.
+    await expect(total('Saved by plans')).toHaveText(/^€\d+\.\d\d$/);
+    await expect(total('Saved by plans')).not.toHaveText('€0.00');
+  });
+
+  test('what plans saved: a charge made under a plan against charging at once from plug-in, in English and Spanish', async ({ page }) => {
+    const email = uniqueEmail('savings');
+    await createConfirmedUser(page.request, email, 'Sol');
+    await logInThroughApi(page.request, email);
+    const home = await pairThroughApi(page.request, 'trydan', 'Home');
+    const night = {
+      kind: 'time_ranges',
+      ranges: [
+        { start: 0, end: 480, price: 80_000 },
+        { start: 480, end: 1440, price: 200_000 },
+      ],
+    };
+    expect((await page.request.put(`/api/chargers/${home}/tariff`, { data: night })).status()).toBe(200);
+    // Plugged in at 20:00 (Madrid), charged 01:00–02:00 at 7.36 kW under a plan: €0.59, against
+    // €1.47 at once from 20:00. Another charge, without a plan, the next evening.
+    await pastCharge(page.request, home, '2025-11-04T00:00:00Z', 60, 7360, '2025-11-03T19:00:00Z');
+    await pastCharge(page.request, home, '2025-11-04T19:00:00Z', 60, 7360);
+
+    const statistics = new StatisticsPage(page);
+    const total = statistics.total;
+    await statistics.goto('period=month&day=2025-11-15');
+    await expect(total('Charges')).toHaveText('2');
+    await expect(total('Saved by plans')).toHaveText('€0.88');
+    await expect(page.getByText('1 charge under a plan cost €0.59, against €1.47 charging at once from plug-in (same tariff).')).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath('savings-en.png') });
+    await page.locator('#language-picker').selectOption('es');
+    await expect(total('Ahorrado con planes')).toHaveText('0,88 €');
+    await expect(page.getByText('1 carga con un plan costó 0,59 €, frente a 1,47 € cargando enseguida desde que se enchufó (misma tarifa).')).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath('savings-es.png') });
+    await page.locator('#language-picker').selectOption('en');
+
+    // Without plans in the period, and none set, the figure is not shown.
+    await statistics.goto('period=month&day=2025-12-15');
+    await expect(total('Charges')).toHaveText('0');
+    await expect(total('Saved by plans')).toHaveCount(0);
   });
 });

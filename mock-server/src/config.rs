@@ -33,6 +33,10 @@ pub struct Config {
     #[arg(long, env = "CP_MAIL_FROM", default_value = "Charge Portal <no-reply@charge-portal.local>")]
     pub mail_from: String,
 
+    /// Where support requests from the help page are emailed (with a copy to the user).
+    #[arg(long, env = "CP_SUPPORT_EMAIL", default_value = "support@charge-portal.local")]
+    pub support_email: String,
+
     /// Serve the development-only endpoints under `/api/dev` (the outbox with every emailed
     /// link, simulator helpers). By default they are on only when the server listens on a
     /// loopback address and sends no real email; `true` refuses to start otherwise.
@@ -51,6 +55,20 @@ pub struct Config {
     /// A session unused for this many hours ends.
     #[arg(long, env = "CP_SESSION_IDLE_HOURS", default_value_t = 12)]
     pub session_idle_hours: u64,
+
+    /// The heartbeat interval given to OCPP charge points, in seconds: one silent for two
+    /// intervals is shown offline.
+    #[arg(long, env = "CP_OCPP_HEARTBEAT_SECS", default_value_t = 60)]
+    pub ocpp_heartbeat_secs: u64,
+
+    /// The meter values interval asked of OCPP charge points at boot, in seconds.
+    #[arg(long, env = "CP_OCPP_METER_INTERVAL_SECS", default_value_t = 10)]
+    pub ocpp_meter_interval_secs: u64,
+
+    /// Where OCPP chargers download firmware from when the portal asks for an update
+    /// (UpdateFirmware's location); without it, firmware updates of OCPP chargers are refused.
+    #[arg(long, env = "CP_OCPP_FIRMWARE_URL")]
+    pub ocpp_firmware_url: Option<String>,
 
     /// Behind a reverse proxy: the request header in which the proxy puts the client's address
     /// (`X-Forwarded-For`, `X-Real-IP`), read for rate limits. Set it only when a proxy always
@@ -86,6 +104,12 @@ pub struct Config {
     #[arg(long, env = "CP_SIM_SEED")]
     pub sim_seed: Option<u64>,
 
+    /// Serve the local API of each simulated Trydan and Trydan Pro (`GET /RealTimeData`,
+    /// `GET /write/<Keyword>=<Value>`) on 127.0.0.1, port BASE + the charger's rank by ID
+    /// among the catalogue's Trydans; the ports are logged. Off by default.
+    #[arg(long, env = "CP_TRYDAN_LOCAL_PORT", value_name = "BASE", value_parser = clap::value_parser!(u16).range(1024..))]
+    pub trydan_local_port: Option<u16>,
+
     /// Create the demo account (demo@charge-portal.local) with 18 months of charges, once.
     #[arg(long, env = "CP_DEMO_ACCOUNT", default_value_t = false, action = clap::ArgAction::Set)]
     pub demo_account: bool,
@@ -109,6 +133,19 @@ pub struct Config {
     /// Base URL of the ESIOS API.
     #[arg(long, env = "CP_ESIOS_URL", default_value = "https://api.esios.ree.es")]
     pub esios_url: String,
+
+    /// A JSON file listing the OpenID Connect providers users may sign in with (see the
+    /// README): `[{"id", "name", "issuer", "client_id", "client_secret"}]`. None by default.
+    #[arg(long, env = "CP_OIDC_PROVIDERS", value_name = "FILE")]
+    pub oidc_providers: Option<PathBuf>,
+
+    /// A provider's keys are fetched again for an unknown key id at most this often, in seconds.
+    #[arg(long, env = "CP_OIDC_KEYS_REFETCH_SECS", default_value_t = 10, hide = true)]
+    pub oidc_keys_refetch_secs: u64,
+
+    /// Providers given in code (tests), besides those of `oidc_providers`.
+    #[arg(skip)]
+    pub oidc: Vec<crate::oidc::ProviderConfig>,
 }
 
 impl Config {
@@ -121,6 +158,7 @@ impl Config {
             public_url: Some("http://portal.test".to_owned()),
             smtp_url: None,
             mail_from: "Charge Portal <no-reply@charge-portal.local>".to_owned(),
+            support_email: "support@charge-portal.local".to_owned(),
             dev_endpoints: None,
             secure_cookies: None,
             client_ip_header: None,
@@ -128,17 +166,24 @@ impl Config {
             email_links_per_hour: 20,
             session_hours: 24,
             session_idle_hours: 12,
+            ocpp_heartbeat_secs: 60,
+            ocpp_firmware_url: None,
+            ocpp_meter_interval_secs: 10,
             login_max_failures: 5,
             login_window_secs: 15 * 60,
             time_scale: 1.0,
             sim_random_events: false,
             sim_seed: Some(7),
+            trydan_local_port: None,
             demo_account: false,
             market_fetch: false,
             esios_token: None,
             omie_url: "http://127.0.0.1:9".to_owned(),
             ree_url: "http://127.0.0.1:9".to_owned(),
             esios_url: "http://127.0.0.1:9".to_owned(),
+            oidc_providers: None,
+            oidc_keys_refetch_secs: 0,
+            oidc: Vec::new(),
         }
     }
 
@@ -147,6 +192,24 @@ impl Config {
         match &self.public_url {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => format!("http://{}", self.addr),
+        }
+    }
+
+    /// The URL OCPP charge points connect to (followed by `/<charge point ID>`): the public
+    /// URL's `ws://` or `wss://` twin.
+    pub fn ocpp_endpoint(&self) -> String {
+        let url = self.public_url();
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+        let scheme = if self.https() { "wss" } else { "ws" };
+        format!("{scheme}://{rest}/ocpp")
+    }
+
+    /// How the server drives OCPP charge points.
+    pub fn ocpp(&self) -> crate::link::ocpp::Options {
+        crate::link::ocpp::Options {
+            heartbeat: Duration::from_secs(self.ocpp_heartbeat_secs.clamp(1, 86_400)),
+            meter_interval: Duration::from_secs(self.ocpp_meter_interval_secs.clamp(1, 3_600)),
+            firmware_url: self.ocpp_firmware_url.clone(),
         }
     }
 

@@ -28,6 +28,8 @@ pub const HISTORY_DAYS: i64 = 548;
 /// The cards of the demo's chargers (by index: Home, Office).
 const CARDS: [(usize, &str, &str); 3] =
     [(0, "A1B2C3D4", "Demo's card"), (0, "5E6F7A8B", "Partner's card"), (1, "C0FFEE01", "Company card")];
+/// Home's charges of this many last days were charged under a plan.
+pub const PLANNED_DAYS: i64 = 14;
 /// When the neighbour shared their charger with the demo user, in days before seeding.
 pub const SHARED_DAYS_AGO: i64 = 120;
 
@@ -120,15 +122,29 @@ pub async fn seed(state: &AppState) -> anyhow::Result<bool> {
             let start = madrid::instant(date.and_time(
                 NaiveTime::from_hms_opt(start_hour, rng.random_range(0..60), 0).unwrap_or_default(),
             ));
+            // Home's charges of the last two weeks were made under a "ready by" plan: plugged in
+            // in the evening, charged from 00:30 in the cheap night (so the statistics show what
+            // plans saved). Decided without the random generator: the rest stays as it was.
+            let planned = index == 0 && days_ago <= PLANNED_DAYS;
+            let energy_from = if planned {
+                madrid::instant(
+                    (date + Duration::days(1))
+                        .and_time(NaiveTime::from_hms_opt(0, 30, 0).unwrap_or_default()),
+                )
+            } else {
+                start
+            };
             // The simulator decides which card, if any, started it.
-            finished.push(FinishedSession {
+            let charge = FinishedSession {
                 card: state.simulator.swipe(id),
-                ..constant_charge(id, start, minutes, power_w)
-            });
+                started_at: start,
+                ..constant_charge(id, energy_from, minutes, power_w)
+            };
+            finished.push((charge, planned));
         }
     }
     for chunk in finished.chunks(500) {
-        crate::charges::record(&state.db, chunk.to_vec()).await?;
+        crate::charges::record_marked(&state.db, chunk.to_vec()).await?;
     }
     tracing::info!(email = DEMO_EMAIL, sessions = finished.len(), "demo account seeded");
     Ok(true)

@@ -94,6 +94,11 @@ pub struct PastChargeRequest {
     pub minutes: u32,
     /// Constant charging power (W).
     pub power_w: f64,
+    /// Unix seconds: the car was plugged in then (at most a day before `started_at`) and
+    /// charged under a "ready by" plan. The charge is recorded from plug-in, with what charging
+    /// at once from then would have cost (the statistics' "saved by plans").
+    #[serde(default)]
+    pub plugged_at: Option<i64>,
 }
 
 /// Records a finished charge of constant power, priced by the charger's current tariff.
@@ -114,6 +119,11 @@ pub async fn past_charge(
     errors.check("minutes", charge_model::validate::in_range(f64::from(request.minutes), 1.0, 48.0 * 60.0));
     errors.check("power_w", charge_model::validate::in_range(request.power_w, 0.0, 50_000.0));
     let started_at = errors.check("started_at", charge_model::madrid::check_instant(request.started_at));
+    if let Some(plugged_at) = request.plugged_at
+        && !(request.started_at - 86_400..=request.started_at).contains(&plugged_at)
+    {
+        errors.add("plugged_at", charge_model::Problem::Other("At most a day before started_at.".to_owned()));
+    }
     errors.into_result().map_err(crate::error::ApiError::Validation)?;
     let started_at = started_at.unwrap_or_default();
     let finished = crate::simulator::physics::constant_charge(
@@ -122,8 +132,13 @@ pub async fn past_charge(
         i64::from(request.minutes),
         request.power_w,
     );
-    let finished = crate::simulator::FinishedSession { card: state.simulator.swipe(&id), ..finished };
-    crate::charges::record(&state.db, vec![finished]).await?;
+    let plugged_at = request.plugged_at.and_then(|at| chrono::DateTime::from_timestamp(at, 0));
+    let finished = crate::simulator::FinishedSession {
+        card: state.simulator.swipe(&id),
+        started_at: plugged_at.unwrap_or(finished.started_at),
+        ..finished
+    };
+    crate::charges::record_marked(&state.db, vec![(finished, plugged_at.is_some())]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

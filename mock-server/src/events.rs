@@ -21,7 +21,7 @@ use crate::AppState;
 use crate::auth::{CurrentUser, session};
 use crate::chargers::store;
 use crate::error::ApiResult;
-use crate::simulator::Push;
+use crate::link::Push;
 
 /// Live status of the user's chargers.
 #[utoipa::path(get, path = "/api/events", tag = "chargers",
@@ -31,12 +31,12 @@ pub async fn events(
     user: CurrentUser,
 ) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     // Subscribe before reading the snapshot, so that no change falls in between.
-    let receiver = state.simulator.subscribe();
+    let receiver = state.links.subscribe();
     let allowed = visible(&state, user.id).await?;
     let ids: Vec<ChargerId> = allowed.iter().cloned().collect();
     let snapshot: Vec<Event> = ids
         .iter()
-        .zip(state.simulator.statuses(&ids))
+        .zip(state.links.statuses(&ids))
         .filter_map(|(id, status)| {
             let event = StatusEvent { charger_id: id.clone(), status: status? };
             Some(Event::default().event("status").data(serde_json::to_string(&event).ok()?))

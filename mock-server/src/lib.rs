@@ -13,12 +13,17 @@ pub mod dev;
 pub mod error;
 pub mod events;
 pub mod history;
+pub mod link;
 pub mod mail;
 pub mod ocpp;
+pub mod oidc;
 pub mod openapi;
+pub mod plans;
 pub mod simulator;
 pub mod statistics;
+pub mod support;
 pub mod tariffs;
+pub mod trydan;
 pub mod web;
 
 use std::sync::Arc;
@@ -50,10 +55,14 @@ pub struct AppState {
     pub clock: Clock,
     pub mailer: Arc<mail::Mailer>,
     pub simulator: Arc<simulator::Simulator>,
+    /// The one way to talk to a charger, simulated or real, and to its live status.
+    pub links: Arc<link::Links>,
     /// Keeps the charges the simulator reports, finished and in progress.
     pub charges: Arc<charges::Charges>,
     /// Sessions that end (logout, password change or reset, account deleted).
     pub session_endings: auth::session::Endings,
+    /// The OpenID Connect providers users may sign in with.
+    pub oidc: Arc<oidc::Providers>,
     /// Becomes `true` when the server starts shutting down: live streams close.
     pub stopping: Arc<tokio::sync::watch::Sender<bool>>,
 }
@@ -62,30 +71,84 @@ impl AppState {
     /// Opens the database and prepares the services named in `config`.
     pub fn new(config: Config) -> anyhow::Result<AppState> {
         config.dev_endpoints().map_err(anyhow::Error::msg)?;
+        charge_model::account::Email::parse(&config.support_email).map_err(|_| {
+            anyhow::anyhow!("--support-email {:?} is not an email address", config.support_email)
+        })?;
         let db = Db::open(&config.database)?;
         let clock = Clock::default();
+        let hub = Arc::new(link::Hub::default());
         let simulator = Arc::new(db.blocking(|conn| {
             simulator::catalogue::ensure(conn)?;
-            simulator::Simulator::load(conn, config.simulator(), clock.clone())
+            simulator::Simulator::load(conn, config.simulator(), clock.clone(), hub.sender())
         })?);
-        let charges = charges::Charges::open(db.clone(), simulator.clone(), clock.clone())?;
+        let charges = Arc::new(charges::Charges::open(db.clone(), simulator.clone(), clock.clone())?);
+        let ocpp = link::ocpp::OcppLink::load(
+            db.clone(),
+            hub.clone(),
+            charges.clone(),
+            clock.clone(),
+            config.ocpp(),
+        )?;
+        let trydan = link::trydan::TrydanLink::load(
+            &db,
+            hub.clone(),
+            clock.clone(),
+            trydan::client::PollOptions::default(),
+        )?;
+        let links = Arc::new(link::Links::new(
+            hub,
+            simulator.clone(),
+            Arc::new(ocpp),
+            Arc::new(trydan),
+            clock.clone(),
+        ));
         let mailer = mail::Mailer::new(&config.mail_from, config.smtp_url.as_deref())?;
+        let mut providers = config.oidc.clone();
+        if let Some(path) = &config.oidc_providers {
+            providers.extend(oidc::provider::load(path)?);
+        }
+        oidc::provider::check(&providers)?;
+        let oidc =
+            oidc::Providers::new(providers, std::time::Duration::from_secs(config.oidc_keys_refetch_secs));
         Ok(AppState {
             db,
             config: Arc::new(config),
             clock,
             mailer: Arc::new(mailer),
             simulator,
-            charges: Arc::new(charges),
+            links,
+            charges,
             session_endings: auth::session::Endings::default(),
+            oidc: Arc::new(oidc),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
         })
     }
 
-    /// Starts the simulation and the market price fetcher (needs a Tokio runtime).
+    /// Starts the simulation, the polling of Trydans paired by address, the market price
+    /// fetcher, the charging plans' follower and, when asked, the simulated Trydans' local API
+    /// (needs a Tokio runtime).
     pub fn start_background_tasks(&self) {
         self.charges.start(self.stopping.subscribe());
-        tariffs::fetch::start(self.clone());
+        self.links.start();
+        tariffs::fetch::start(self.db.clone(), self.clock.clone(), &self.config);
+        // Once a simulated minute.
+        let minute = std::time::Duration::from_secs_f64(60.0 / self.config.time_scale.clamp(0.01, 10_000.0));
+        plans::start(
+            self.db.clone(),
+            self.links.clone(),
+            self.clock.clone(),
+            minute,
+            self.stopping.subscribe(),
+        );
+        if let Some(base) = self.config.trydan_local_port {
+            match self.db.blocking(|conn| trydan::local::trydan_ids(conn)) {
+                Ok(ids) => {
+                    let events = self.links.subscribe();
+                    trydan::local::start(self.simulator.clone(), base, ids, events, self.stopping.subscribe())
+                }
+                Err(error) => tracing::error!(%error, "Trydan local API: cannot list the Trydans"),
+            }
+        }
     }
 
     /// Once [`serve`] has returned: stops the simulation and saves what must outlive the
@@ -93,6 +156,7 @@ impl AppState {
     pub async fn shutdown(&self) {
         self.stopping.send_replace(true);
         self.charges.shutdown().await;
+        self.links.shutdown().await;
     }
 }
 
@@ -103,8 +167,16 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    use axum::serve::ListenerExt as _;
     let stopping = state.stopping.clone();
     let router = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Without Nagle's algorithm: a live stream's event or an OCPP call written while the
+    // previous one is unacknowledged would otherwise wait for the peer's delayed ACK (~40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "setting TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router)
         .with_graceful_shutdown(async move {
             shutdown.await;
@@ -117,10 +189,13 @@ pub async fn serve(
 pub fn app(state: AppState) -> Router {
     let mut api = OpenApiRouter::with_openapi(openapi::base())
         .merge(accounts::router())
+        .merge(oidc::router())
         .merge(chargers::router())
         .merge(tariffs::api::router())
+        .merge(plans::api::router())
         .merge(statistics::router())
         .merge(history::router())
+        .merge(support::router())
         .routes(utoipa_axum::routes!(events::events));
     if state.config.dev_endpoints() == Ok(true) {
         api = api.merge(dev::router());
@@ -136,7 +211,8 @@ pub fn app(state: AppState) -> Router {
         // Only where the portal is reached over HTTPS: a browser then refuses plain HTTP for a year.
         security_header(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000")
     });
-    api.route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
+    api.route("/ocpp/{charge_point_id}", get(chargers::ocpp::connect))
+        .route("/api/openapi.json", get(move || async move { axum::Json(spec.as_ref().clone()) }))
         .route("/api/{*rest}", any(|| async { ApiError::NotFound(charge_model::Reason::NoSuchEndpoint) }))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .fallback_service(portal)

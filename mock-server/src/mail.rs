@@ -46,6 +46,16 @@ impl Mailer {
     /// At most [`MAX_PER_RECIPIENT_PER_HOUR`] emails go to one address in an hour: the rest are
     /// dropped (and logged), so that nobody can use the portal to flood someone's mailbox.
     pub async fn send(&self, db: &Db, clock: &Clock, mail: Mail) -> ApiResult<()> {
+        self.deliver(db, clock, mail, true).await
+    }
+
+    /// [`Mailer::send`] to the configured support address, which is not capped per hour: it
+    /// hears from every user, and each user's requests are limited where they are made.
+    pub async fn send_to_support(&self, db: &Db, clock: &Clock, mail: Mail) -> ApiResult<()> {
+        self.deliver(db, clock, mail, false).await
+    }
+
+    async fn deliver(&self, db: &Db, clock: &Clock, mail: Mail, capped: bool) -> ApiResult<()> {
         let now = clock.unix();
         let kept = self.kept(&mail);
         let row = kept.clone();
@@ -56,7 +66,7 @@ impl Mailer {
                     params![row.to, now - 3600],
                     |r| r.get(0),
                 )?;
-                if recent >= MAX_PER_RECIPIENT_PER_HOUR {
+                if capped && recent >= MAX_PER_RECIPIENT_PER_HOUR {
                     return Ok(None);
                 }
                 conn.execute(
@@ -140,6 +150,29 @@ pub fn confirmation(to: &str, language: Language, link: String) -> Mail {
     Mail { to: to.to_owned(), subject: subject.to_owned(), body, link: Some(link) }
 }
 
+/// The email asking the owner of an address to confirm linking a provider to the account.
+pub fn link_provider(to: &str, language: Language, provider: &str, link: String) -> Mail {
+    let (subject, body) = match language {
+        Language::En => (
+            format!("Link {provider} to your Charge Portal account"),
+            format!(
+                "Someone signed in with {provider} using this email address, which already has a Charge Portal \
+                 account.\n\nTo link {provider} to your account and sign in, follow this link:\n{link}\n\n\
+                 The link works once and expires in 1 hour. If it was not you, ignore this email: nothing is linked."
+            ),
+        ),
+        Language::Es => (
+            format!("Vincula {provider} a tu cuenta de Charge Portal"),
+            format!(
+                "Alguien ha iniciado sesión con {provider} usando este correo, que ya tiene una cuenta de Charge \
+                 Portal.\n\nPara vincular {provider} a tu cuenta e iniciar sesión, sigue este enlace:\n{link}\n\n\
+                 El enlace funciona una vez y caduca en 1 hora. Si no has sido tú, ignora este correo: no se vincula nada."
+            ),
+        ),
+    };
+    Mail { to: to.to_owned(), subject, body, link: Some(link) }
+}
+
 /// The email with a password-reset link.
 pub fn password_reset(to: &str, language: Language, link: String) -> Mail {
     let (subject, body) = match language {
@@ -219,6 +252,93 @@ pub fn shared(to: &str, language: Language, charger: &str, owner: &str, role: Ro
         ),
     };
     Mail { to: to.to_owned(), subject, body, link: Some(link) }
+}
+
+/// A support request and who sent it, for the two emails it makes.
+#[derive(Debug, Clone)]
+pub struct SupportDetails {
+    pub subject: String,
+    pub message: String,
+    pub account_id: i64,
+    pub email: String,
+    pub name: String,
+    pub language: Language,
+    pub charger: Option<SupportCharger>,
+}
+
+/// The charger a support request is about, as the server knows it when the request is sent.
+#[derive(Debug, Clone)]
+pub struct SupportCharger {
+    pub id: String,
+    pub name: String,
+    pub model: &'static str,
+    pub firmware: String,
+    pub online: bool,
+    /// How the server reaches it (simulated, or OCPP with its charge point and connection).
+    pub link: String,
+    /// The user's role on it.
+    pub role: &'static str,
+}
+
+/// The email to the support team (in English), with the account and charger attached.
+pub fn support_request(to: &str, request: &SupportDetails) -> Mail {
+    let name = if request.name.is_empty() { "(none)" } else { request.name.as_str() };
+    let charger = match &request.charger {
+        None => "Charger: none chosen".to_owned(),
+        Some(c) => format!(
+            "Charger\n  ID: {}\n  Name: {}\n  Model: {}\n  Firmware: {}\n  Online: {}\n  Link: {}\n  User's role: {}",
+            c.id,
+            c.name,
+            c.model,
+            c.firmware,
+            if c.online { "yes" } else { "no" },
+            c.link,
+            c.role
+        ),
+    };
+    Mail {
+        to: to.to_owned(),
+        subject: format!("[Support] {}", request.subject),
+        body: format!(
+            "A support request from Charge Portal. Reply to the user at {email}.\n\n\
+             Subject: {subject}\n\n{message}\n\n\
+             Account\n  ID: {id}\n  Email: {email}\n  Name: {name}\n  Language: {language}\n\n{charger}\n",
+            email = request.email,
+            subject = request.subject,
+            message = request.message,
+            id = request.account_id,
+            language = request.language.tag(),
+        ),
+        link: None,
+    }
+}
+
+/// The copy of a support request sent to the user, in their language.
+pub fn support_copy(request: &SupportDetails) -> Mail {
+    let charger = request.charger.as_ref().map(|c| format!("{} ({})", c.name, c.id));
+    let (subject, body) = match request.language {
+        Language::En => (
+            format!("We have your support request: {}", request.subject),
+            format!(
+                "Thank you for writing to Charge Portal support. We have received your request and \
+                 will answer at this address.\n\nSubject: {}\nCharger: {}\n\n{}\n",
+                request.subject,
+                charger.as_deref().unwrap_or("none"),
+                request.message
+            ),
+        ),
+        Language::Es => (
+            format!("Hemos recibido tu solicitud de soporte: {}", request.subject),
+            format!(
+                "Gracias por escribir al soporte de Charge Portal. Hemos recibido tu solicitud y \
+                 te responderemos en esta dirección.\n\nAsunto: {}\nCargador: {}\n\n{}\n",
+                request.subject,
+                charger.as_deref().unwrap_or("ninguno"),
+                request.message
+            ),
+        ),
+    };
+    Mail { to: request.email.clone(), subject, body, link: None }
 }
 
 #[cfg(test)]

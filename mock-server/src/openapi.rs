@@ -29,6 +29,7 @@ use utoipa::{Modify, OpenApi, PartialSchema as _, ToSchema as _};
         (name = "tariff", description = "The energy tariff and what each charge cost"),
         (name = "prices", description = "Market prices (OMIE, PVPC) for the tariff chart"),
         (name = "statistics", description = "Totals of charges by day, week or month"),
+        (name = "support", description = "Support requests, emailed to the support team"),
         (name = "dev", description = "Development-only helpers of the mock server"),
     )
 )]
@@ -58,9 +59,10 @@ const SESSION: &str = "session";
 const PUBLIC_PREFIXES: [&str; 2] = ["/api/auth/", "/api/dev/"];
 
 /// Operations that answer 429 (`Retry-After`) when a limit is reached: attempts counted in
-/// `auth::throttle` (logins, registrations, emailed links, password checks, invitations),
+/// `auth::throttle` (logins, registrations, emailed links, password checks, invitations,
+/// support requests, addresses tried for a Trydan),
 /// and the password hashing of `auth::password` when too many wait for it.
-const RATE_LIMITED: [(&str, &str); 8] = [
+const RATE_LIMITED: [(&str, &str); 10] = [
     ("post", "/api/auth/login"),
     ("post", "/api/auth/register"),
     ("post", "/api/auth/forgot-password"),
@@ -69,6 +71,8 @@ const RATE_LIMITED: [(&str, &str); 8] = [
     ("post", "/api/account/password"),
     ("delete", "/api/account"),
     ("post", "/api/chargers/{id}/shares"),
+    ("post", "/api/support"),
+    ("post", "/api/chargers/trydan"),
 ];
 
 /// The answers no handler spells out because the extractors, the body limit or the

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use axum::extract::State;
 use charge_model::charger::Role;
 use charge_model::sessions::{PricedSlice, Totals};
-use charge_model::statistics::{Bucket, BucketSize, ChargerTotals, MAX_DAYS, Statistics};
+use charge_model::statistics::{Bucket, BucketSize, ChargerTotals, MAX_DAYS, PlanSavings, Statistics};
 use charge_model::tariff::round_pico_to_cents;
 use charge_model::{ErrorBody, FieldErrors, Problem, madrid};
 use chrono::{DateTime, Duration, NaiveDate};
@@ -185,6 +185,7 @@ pub fn compute(
             }
         }
     }
+    let plans = plan_savings(conn, &chargers, start, end)?;
     let mut per_charger = vec![Sums::default(); chargers.len()];
     let mut total = Sums::default();
     let buckets = starts
@@ -214,5 +215,30 @@ pub fn compute(
             .map(|(c, sums)| ChargerTotals { id: c.id.clone(), name: c.name.clone(), totals: sums.totals() })
             .collect(),
         buckets,
+        plans,
     })
+}
+
+/// What plans saved on the charges that started in `[start, end)` (see [`PlanSavings`]), and
+/// whether one of the chargers has a plan now.
+fn plan_savings(conn: &Connection, chargers: &[Visible], start: i64, end: i64) -> ApiResult<PlanSavings> {
+    let mut statement = conn.prepare_cached(
+        "SELECT COUNT(*), COALESCE(SUM(cost_cents), 0), COALESCE(SUM(at_once_cents), 0) FROM charge_sessions
+         WHERE charger_id = ?1 AND started_at >= ?2 AND started_at >= ?3 AND started_at < ?4
+           AND at_once_cents IS NOT NULL",
+    )?;
+    let mut savings = PlanSavings::default();
+    for charger in chargers {
+        let (charges, cost, at_once): (i64, i64, i64) = statement
+            .query_row(params![charger.id, charger.since, start, end], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+            })?;
+        savings.charges += charges;
+        savings.cost_cents += cost;
+        savings.at_once_cents += at_once;
+    }
+    savings.saved_cents = savings.at_once_cents - savings.cost_cents;
+    let ids: Vec<&str> = chargers.iter().map(|charger| charger.id.as_str()).collect();
+    savings.active = crate::plans::any_plan(conn, &ids)?;
+    Ok(savings)
 }

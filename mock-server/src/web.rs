@@ -8,16 +8,13 @@ use axum::http::{HeaderValue, Method, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
+use charge_model::pages::PublicPage;
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest as _, Sha256};
 use tower_http::services::{ServeDir, ServeFile};
 
-/// The logged-out pages. They are served by the portal's small public bundle
-/// (`dist/public/`), so that the login page does not download the whole app.
-pub const PUBLIC_PAGES: [&str; 6] =
-    ["/login", "/register", "/check-email", "/confirm", "/forgot-password", "/reset-password"];
-
-/// The portal's files: the public bundle for [`PUBLIC_PAGES`], the app bundle for every
+/// The portal's files: the public bundle (`dist/public/`) for the logged-out pages
+/// ([`PublicPage`]), so that the login page does not download the whole app; the app bundle for every
 /// other page (client-side routes get `index.html` with status 200, so a reload works).
 pub fn portal(dist: &Path) -> Router {
     let public_index = Some(dist.join("public/index.html"))
@@ -27,8 +24,8 @@ pub fn portal(dist: &Path) -> Router {
     // compression per request (the compression layer handles files without them).
     let file = |path: &Path| ServeFile::new(path).precompressed_br().precompressed_gzip();
     let mut router = Router::new();
-    for page in PUBLIC_PAGES {
-        router = router.route_service(page, file(&public_index));
+    for page in PublicPage::ALL {
+        router = router.route_service(page.path(), file(&public_index));
     }
     let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
     router
@@ -44,7 +41,7 @@ async fn send_visitors_to_login(request: Request, next: Next) -> Response {
     let is_page = request.method() == Method::GET
         && !path.starts_with("/api/")
         && !path.rsplit('/').next().unwrap_or_default().contains('.')
-        && !PUBLIC_PAGES.contains(&path);
+        && PublicPage::from_path(path).is_none();
     if !is_page || has_session_cookie(request.headers()) {
         return next.run(request).await;
     }

@@ -47,10 +47,7 @@ fn main() {
         ("flat", Tariff::Flat { price: Price(150_000) }),
         ("time ranges", Tariff::TimeRanges { ranges: ranges.clone() }),
         ("day and time ranges", Tariff::DayTimeRanges { days: vec![ranges; 7] }),
-        (
-            "indexed (2.0TD periods)",
-            Tariff::Indexed { margin: Price(10_000), p1: Price(75_000), p2: Price(25_000), p3: Price(3_000) },
-        ),
+        ("indexed (2.0TD periods)", Tariff::Indexed { margin: Price(10_000), p1: None, p2: None, p3: None }),
         ("OMIE spot", Tariff::OmieSpot),
     ];
     println!("Pricing {} sessions ({slices} quarter-hour slices), best of 5 runs:", sessions.len());

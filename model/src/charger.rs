@@ -60,9 +60,13 @@ pub enum ChargerModel {
     TrydanPro,
     PolePro,
     Denka,
+    /// Any charger that reaches the portal over OCPP 1.6J (its own make and model are in
+    /// its [`crate::link::OcppInfo`]).
+    Ocpp,
 }
 
 impl ChargerModel {
+    /// The models the simulator makes (an OCPP charger is never simulated).
     pub const ALL: [ChargerModel; 4] =
         [ChargerModel::Trydan, ChargerModel::TrydanPro, ChargerModel::PolePro, ChargerModel::Denka];
 
@@ -72,6 +76,7 @@ impl ChargerModel {
             ChargerModel::TrydanPro => "Trydan Pro",
             ChargerModel::PolePro => "Pole Pro",
             ChargerModel::Denka => "Denka",
+            ChargerModel::Ocpp => "OCPP charger",
         }
     }
 
@@ -81,11 +86,12 @@ impl ChargerModel {
             ChargerModel::TrydanPro => "trydan_pro",
             ChargerModel::PolePro => "pole_pro",
             ChargerModel::Denka => "denka",
+            ChargerModel::Ocpp => "ocpp",
         }
     }
 
     pub fn from_tag(tag: &str) -> Option<ChargerModel> {
-        ChargerModel::ALL.into_iter().find(|m| m.tag() == tag)
+        ChargerModel::ALL.into_iter().chain([ChargerModel::Ocpp]).find(|m| m.tag() == tag)
     }
 
     /// What the model's section for cards is called (as in V2C's guide).
@@ -93,7 +99,7 @@ impl ChargerModel {
         match self {
             ChargerModel::Trydan => "e-Keys",
             ChargerModel::TrydanPro => "RFID / e-Keys",
-            ChargerModel::PolePro | ChargerModel::Denka => "RFID",
+            ChargerModel::PolePro | ChargerModel::Denka | ChargerModel::Ocpp => "RFID",
         }
     }
 
@@ -245,6 +251,12 @@ pub struct ChargerDetail {
     pub summary: ChargerSummary,
     pub settings: ChargerSettings,
     pub features: Features,
+    /// How an OCPP charger reaches the server; `None` for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocpp: Option<crate::link::OcppInfo>,
+    /// How a Trydan reached through its local HTTP API is read; `None` for the others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trydan: Option<crate::link::TrydanInfo>,
 }
 
 /// `POST /api/chargers`: pair a charger by the ID on its label.

@@ -33,6 +33,12 @@ pub enum Reason {
     DynamicPowerOn,
     #[error("The charger is busy with another operation.")]
     ChargerBusy,
+    /// A real charger answered the command with a refusal.
+    #[error("The charger refused the command.")]
+    ChargerRefused,
+    /// A real charger did not answer the command in time.
+    #[error("The charger did not answer in time: try again in a moment.")]
+    ChargerNoAnswer,
     #[error("Only the charger's owner can do this.")]
     OwnerOnly,
     /// The user is a viewer (the only role below editor).
@@ -54,6 +60,9 @@ pub enum Reason {
     NoSuchEndpoint,
     #[error("No such resource.")]
     NoSuchResource,
+    /// Unlinking would leave the account without a password or another provider to sign in with.
+    #[error("This is your only way to sign in: set a password or link another provider first.")]
+    LastWayIn,
     /// A reason this build does not know yet (a newer server).
     #[serde(other)]
     #[error("This request was refused.")]
@@ -131,6 +140,7 @@ pub enum ProblemCode {
     Mismatch,
     SameAsCurrent,
     InvalidChargerId,
+    InvalidChargePointId,
     UnknownCharger,
     ChargerTaken,
     AlreadyYours,
@@ -154,8 +164,12 @@ pub enum ProblemCode {
     InvalidDate,
     NotOneOf,
     PeriodTooLong,
+    DepartureWindow,
     NotSupported,
     InvalidValue,
+    InvalidTrydanAddress,
+    NoTrydanAtAddress,
+    OffQuarterHour,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -184,6 +198,10 @@ pub enum Problem {
     SameAsCurrent,
     #[error("The ID has 10 letters and digits, as on the label under S/N.")]
     InvalidChargerId,
+    #[error(
+        "Use 1 to 48 letters, digits, dots, dashes, underscores or colons: the ID set in the charger's OCPP settings."
+    )]
+    InvalidChargePointId,
     #[error("No charger with this ID. Check it against the label on the side of the charger.")]
     UnknownCharger,
     #[error("This charger is already registered. Ask its owner to share it with you.")]
@@ -236,12 +254,27 @@ pub enum Problem {
     NotOneOf(String),
     #[error("Choose a last day on or after the first, within {max_days} days.")]
     PeriodTooLong { max_days: u32 },
+    /// A charging plan's departure: after now, and at most `max_days` days ahead.
+    #[error("Choose a departure after now and at most {max_days} days ahead.")]
+    DepartureWindow { max_days: u32 },
     /// The charger's model cannot do what was asked.
     #[error("This charger model cannot do this.")]
     NotSupported,
     /// A value of the wrong type; what the decoder said, in English.
     #[error("Invalid value: {0}.")]
     InvalidValue(String),
+    #[error(
+        "Enter the Trydan's IP address or host name, with a port if it is not 80, like 192.168.1.20 or 192.168.1.20:8080."
+    )]
+    InvalidTrydanAddress,
+    /// Nothing at the address answered `GET /RealTimeData` like a Trydan.
+    #[error(
+        "No Trydan answers at this address. Check that the charger is on, on the same network as the server, and that the address is the one its app shows."
+    )]
+    NoTrydanAtAddress,
+    /// Times of a tariff's ranges off the quarter-hours; the times, like `22:10, 07:05`.
+    #[error("Use times on the quarter-hour (:00, :15, :30 or :45), as charges are metered: {0}.")]
+    OffQuarterHour(String),
     /// A problem this build does not know (a newer server), described by its message; or a
     /// text the portal has already worded.
     #[error("{0}")]
@@ -261,6 +294,7 @@ impl From<&Problem> for FieldError {
             Problem::Mismatch => (ProblemCode::Mismatch, None, None),
             Problem::SameAsCurrent => (ProblemCode::SameAsCurrent, None, None),
             Problem::InvalidChargerId => (ProblemCode::InvalidChargerId, None, None),
+            Problem::InvalidChargePointId => (ProblemCode::InvalidChargePointId, None, None),
             Problem::UnknownCharger => (ProblemCode::UnknownCharger, None, None),
             Problem::ChargerTaken => (ProblemCode::ChargerTaken, None, None),
             Problem::AlreadyYours => (ProblemCode::AlreadyYours, None, None),
@@ -288,15 +322,22 @@ impl From<&Problem> for FieldError {
             Problem::PeriodTooLong { max_days } => {
                 (ProblemCode::PeriodTooLong, None, Some(f64::from(*max_days)))
             }
+            Problem::DepartureWindow { max_days } => {
+                (ProblemCode::DepartureWindow, None, Some(f64::from(*max_days)))
+            }
             Problem::NotSupported => (ProblemCode::NotSupported, None, None),
             Problem::InvalidValue(_) => (ProblemCode::InvalidValue, None, None),
+            Problem::InvalidTrydanAddress => (ProblemCode::InvalidTrydanAddress, None, None),
+            Problem::NoTrydanAtAddress => (ProblemCode::NoTrydanAtAddress, None, None),
+            Problem::OffQuarterHour(_) => (ProblemCode::OffQuarterHour, None, None),
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
         let detail = match problem {
             Problem::Uncovered(text)
             | Problem::Overlapping(text)
             | Problem::NotOneOf(text)
-            | Problem::InvalidValue(text) => Some(text.clone()),
+            | Problem::InvalidValue(text)
+            | Problem::OffQuarterHour(text) => Some(text.clone()),
             _ => None,
         };
         FieldError { problem: code, min, max, detail, message: problem.to_string() }
@@ -319,6 +360,7 @@ impl From<FieldError> for Problem {
             ProblemCode::Mismatch => Problem::Mismatch,
             ProblemCode::SameAsCurrent => Problem::SameAsCurrent,
             ProblemCode::InvalidChargerId => Problem::InvalidChargerId,
+            ProblemCode::InvalidChargePointId => Problem::InvalidChargePointId,
             ProblemCode::UnknownCharger => Problem::UnknownCharger,
             ProblemCode::ChargerTaken => Problem::ChargerTaken,
             ProblemCode::AlreadyYours => Problem::AlreadyYours,
@@ -345,8 +387,12 @@ impl From<FieldError> for Problem {
             ProblemCode::InvalidDate => Problem::InvalidDate,
             ProblemCode::NotOneOf => Problem::NotOneOf(error.detail.unwrap_or_default()),
             ProblemCode::PeriodTooLong => Problem::PeriodTooLong { max_days: bound(error.max) },
+            ProblemCode::DepartureWindow => Problem::DepartureWindow { max_days: bound(error.max) },
             ProblemCode::NotSupported => Problem::NotSupported,
             ProblemCode::InvalidValue => Problem::InvalidValue(error.detail.unwrap_or_default()),
+            ProblemCode::InvalidTrydanAddress => Problem::InvalidTrydanAddress,
+            ProblemCode::NoTrydanAtAddress => Problem::NoTrydanAtAddress,
+            ProblemCode::OffQuarterHour => Problem::OffQuarterHour(error.detail.unwrap_or_default()),
             ProblemCode::Other => Problem::Other(error.message),
         }
     }
@@ -369,8 +415,12 @@ mod tests {
             Problem::InvalidDate,
             Problem::NotOneOf("asc, desc".to_owned()),
             Problem::PeriodTooLong { max_days: 3700 },
+            Problem::DepartureWindow { max_days: 7 },
             Problem::NotSupported,
             Problem::InvalidValue("expected u8".to_owned()),
+            Problem::InvalidTrydanAddress,
+            Problem::NoTrydanAtAddress,
+            Problem::OffQuarterHour("22:10".to_owned()),
         ] {
             let wire = serde_json::to_value(FieldError::from(&problem)).unwrap();
             assert_ne!(wire["problem"], "other", "{problem:?} has its own code");

@@ -176,6 +176,31 @@ pub struct Statistics {
     pub totals: Totals,
     pub chargers: Vec<ChargerTotals>,
     pub buckets: Vec<Bucket>,
+    /// What charging plans saved over the period.
+    #[serde(default)]
+    pub plans: PlanSavings,
+}
+
+/// What "ready by" plans saved: the charges made while a plan was followed (counted on the
+/// day they started), what they cost, and what the same energy would have cost charging at
+/// once from plug-in at the charger's limit, under the same tariff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlanSavings {
+    pub charges: i64,
+    pub cost_cents: i64,
+    pub at_once_cents: i64,
+    /// `at_once_cents − cost_cents`: negative when plans cost more.
+    pub saved_cents: i64,
+    /// One of the chargers in the statistics has a plan now.
+    pub active: bool,
+}
+
+impl PlanSavings {
+    /// Whether the statistics show it: something was saved (or lost), or a plan is set.
+    pub fn shown(&self) -> bool {
+        self.saved_cents != 0 || self.active
+    }
 }
 
 #[cfg(test)]

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::day_ranges::{Span, check_cover};
+use crate::day_ranges::{Span, check_cover, format_minute};
 use crate::madrid;
 use crate::sessions::PricedSlice;
+use crate::tolls::{self, RegulatedQuote};
 use crate::{FieldErrors, Problem};
 
 /// A price in micro-euros per kWh: 0.1523 €/kWh is `Price(152_300)`.
@@ -92,26 +93,33 @@ pub enum Tariff {
         #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
         price: Price,
     },
-    /// Prices by time of day; the ranges cover 24 hours.
+    /// Prices by time of day; the ranges cover 24 hours and start and end on quarter-hours
+    /// (:00, :15, :30, :45).
     TimeRanges { ranges: Vec<PricedSpan> },
-    /// Prices by time of day for each day of the week, Monday first.
+    /// Prices by time of day for each day of the week, Monday first; quarter-hour boundaries.
     DayTimeRanges {
         #[cfg_attr(feature = "openapi", schema(min_items = 7, max_items = 7))]
         days: Vec<Vec<PricedSpan>>,
     },
-    /// Indexed to the market: the OMIE price plus the access tolls and charges of the
-    /// 2.0TD period (`p1`, `p2`, `p3`) plus the retailer's margin (µ€/kWh, each within ±10 €/kWh).
+    /// Indexed to the market: the OMIE price plus the regulated access tolls and charges
+    /// (peajes + cargos) of the 2.0TD period in force that day plus the retailer's margin or
+    /// fee (µ€/kWh, within ±10 €/kWh). `p1`, `p2`, `p3` are optional overrides of the
+    /// regulated tolls and charges of a period (absent or null: the regulated value).
     Indexed {
         #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
         margin: Price,
-        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
-        p1: Price,
-        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
-        p2: Price,
-        #[cfg_attr(feature = "openapi", schema(value_type = i64, minimum = -10_000_000, maximum = 10_000_000))]
-        p3: Price,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = -10_000_000, maximum = 10_000_000))]
+        p1: Option<Price>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = -10_000_000, maximum = 10_000_000))]
+        p2: Option<Price>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(value_type = Option<i64>, minimum = -10_000_000, maximum = 10_000_000))]
+        p3: Option<Price>,
     },
-    /// The regulated PVPC 2.0TD price, as published by REE for each hour.
+    /// The regulated PVPC 2.0TD price, as published by REE for each hour: a final energy
+    /// price that already contains the tolls and charges, so nothing is added to it.
     Pvpc,
     /// The OMIE day-ahead price for Spain, as it is.
     OmieSpot,
@@ -161,7 +169,9 @@ impl Tariff {
             for (index, range) in ranges.iter().enumerate() {
                 errors.check(&format!("{field}.{index}.price"), range.price.check());
             }
-            errors.check(field, check_cover(&ranges.iter().map(|r| r.span).collect::<Vec<_>>()));
+            let cover = check_cover(&ranges.iter().map(|r| r.span).collect::<Vec<_>>())
+                .and_then(|()| check_quarters(ranges));
+            errors.check(field, cover);
         };
         match self {
             Tariff::Flat { price } => {
@@ -178,8 +188,11 @@ impl Tariff {
                 }
             }
             Tariff::Indexed { margin, p1, p2, p3 } => {
-                for (field, price) in [("margin", margin), ("p1", p1), ("p2", p2), ("p3", p3)] {
-                    errors.check(field, price.check());
+                errors.check("margin", margin.check());
+                for (field, price) in [("p1", p1), ("p2", p2), ("p3", p3)] {
+                    if let Some(price) = price {
+                        errors.check(field, price.check());
+                    }
                 }
             }
             Tariff::Pvpc | Tariff::OmieSpot => {}
@@ -190,28 +203,70 @@ impl Tariff {
     /// The price at an instant. `market` is the market price there, for the tariffs that
     /// follow one (`None` for the others).
     pub fn price_at(&self, at: DateTime<Utc>, market: Option<Price>) -> Price {
+        self.quote_at(at, market.map(|price| Quote { price, estimated: false })).price
+    }
+
+    /// The price at an instant and whether it is an estimate: the market quote was one, or
+    /// an indexed tariff used regulated tolls outside the confirmed table.
+    pub fn quote_at(&self, at: DateTime<Utc>, market: Option<Quote>) -> Quote {
         let local = madrid::local(at);
+        let market_price = market.map_or(Price(0), |q| q.price);
+        let market_estimated = market.is_some_and(|q| q.estimated);
         let minute = (local.hour() * 60 + local.minute()) as u16;
         let in_ranges = |ranges: &[PricedSpan]| {
             ranges.iter().find(|r| r.span.contains(minute)).map_or(Price(0), |r| r.price)
         };
+        let fixed = |price| Quote { price, estimated: false };
         match self {
-            Tariff::Flat { price } => *price,
-            Tariff::TimeRanges { ranges } => in_ranges(ranges),
-            Tariff::DayTimeRanges { days } => {
-                days.get(madrid::weekday_index(local.weekday())).map_or(Price(0), |ranges| in_ranges(ranges))
-            }
+            Tariff::Flat { price } => fixed(*price),
+            Tariff::TimeRanges { ranges } => fixed(in_ranges(ranges)),
+            Tariff::DayTimeRanges { days } => fixed(
+                days.get(madrid::weekday_index(local.weekday())).map_or(Price(0), |ranges| in_ranges(ranges)),
+            ),
             Tariff::Indexed { margin, p1, p2, p3 } => {
-                let tolls = match period_20td(local) {
+                let period = period_20td(local);
+                let overridden = match period {
                     Period::P1 => p1,
                     Period::P2 => p2,
                     Period::P3 => p3,
                 };
-                Price(market.unwrap_or_default().0 + tolls.0 + margin.0)
+                let tolls = match overridden {
+                    Some(price) => RegulatedQuote { price: *price, estimated: false },
+                    None => tolls::energy_term(local.date(), period),
+                };
+                Quote {
+                    price: Price(market_price.0 + tolls.price.0 + margin.0),
+                    estimated: market_estimated || tolls.estimated,
+                }
             }
-            Tariff::Pvpc | Tariff::OmieSpot => market.unwrap_or_default(),
+            // PVPC is a final energy price: its tolls and charges are in it already.
+            Tariff::Pvpc | Tariff::OmieSpot => Quote { price: market_price, estimated: market_estimated },
         }
     }
+
+    /// Whether its price can change inside a quarter-hour: a range tariff with a boundary
+    /// off the quarter-hours (saved before boundaries had to be on them).
+    fn splits_quarters(&self) -> bool {
+        let off =
+            |ranges: &[PricedSpan]| ranges.iter().any(|r| r.span.start % 15 != 0 || r.span.end % 15 != 0);
+        match self {
+            Tariff::TimeRanges { ranges } => off(ranges),
+            Tariff::DayTimeRanges { days } => days.iter().any(|ranges| off(ranges)),
+            _ => false,
+        }
+    }
+}
+
+/// Boundaries on quarter-hours, as charges are metered: the problem names the others.
+fn check_quarters(ranges: &[PricedSpan]) -> Result<(), Problem> {
+    let mut off: Vec<String> = Vec::new();
+    for minute in ranges.iter().flat_map(|r| [r.span.start, r.span.end]) {
+        let text = format_minute(minute);
+        if minute % 15 != 0 && !off.contains(&text) {
+            off.push(text);
+        }
+    }
+    if off.is_empty() { Ok(()) } else { Err(Problem::OffQuarterHour(off.join(", "))) }
 }
 
 /// The time periods of the 2.0TD access tariff.
@@ -289,17 +344,26 @@ pub fn price(
     market: impl Fn(DateTime<Utc>) -> Quote,
 ) -> PricedCharge {
     let needs_market = tariff.market().is_some();
+    let splits = tariff.splits_quarters();
     let mut estimated = false;
     let priced: Vec<PricedSlice> = slices
         .iter()
         .map(|slice| {
             let cost_pico = match DateTime::from_timestamp(slice.start, 0) {
+                // A legacy range boundary inside the quarter: each minute at its own price,
+                // the quarter's energy spread evenly over its minutes.
+                Some(at) if splits => {
+                    let minutes: i128 = (0..15)
+                        .map(|m| i128::from(tariff.price_at(at + chrono::Duration::minutes(m), None).0))
+                        .sum();
+                    let pico = i128::from(slice.energy_mwh) * minutes;
+                    i64::try_from((pico + pico.signum() * 7) / 15).unwrap_or(i64::MAX)
+                }
                 Some(at) => {
-                    let quote = needs_market.then(|| market(at));
-                    estimated |= quote.is_some_and(|q| q.estimated);
-                    let price = tariff.price_at(at, quote.map(|q| q.price));
+                    let quote = tariff.quote_at(at, needs_market.then(|| market(at)));
+                    estimated |= quote.estimated;
                     // mWh × µ€/kWh = 10⁻³ Wh × 10⁻⁶ € / 10³ Wh = 10⁻¹² €; a quarter-hour's is far inside i64.
-                    slice.energy_mwh.saturating_mul(price.0)
+                    slice.energy_mwh.saturating_mul(quote.price.0)
                 }
                 None => 0,
             };
@@ -344,6 +408,13 @@ mod tests {
             .collect()
     }
 
+    fn ranged_minutes(pairs: &[(u16, u16, i64)]) -> Vec<PricedSpan> {
+        pairs
+            .iter()
+            .map(|&(start, end, p)| PricedSpan { span: Span { start, end }, price: Price(p) })
+            .collect()
+    }
+
     #[test]
     fn prices_read_and_write_exactly() {
         assert_eq!(Price::parse("0,1523"), Ok(Price(152_300)));
@@ -374,7 +445,12 @@ mod tests {
 
     #[test]
     fn periods_are_read_in_local_time_across_the_dst_change() {
-        let tariff = Tariff::Indexed { margin: Price(0), p1: Price(100), p2: Price(20), p3: Price(3) };
+        let tariff = Tariff::Indexed {
+            margin: Price(0),
+            p1: Some(Price(100)),
+            p2: Some(Price(20)),
+            p3: Some(Price(3)),
+        };
         // Friday 2026-03-27 is summer time? No: it starts on Sunday the 29th. 09:30 UTC = 10:30 CET: P1.
         assert_eq!(tariff.price_at(utc("2026-03-27T09:30:00Z"), Some(Price(0))), Price(100));
         // Monday 2026-03-30, summer time: 08:30 UTC = 10:30 CEST: P1; 07:30 UTC = 09:30: P2.
@@ -425,8 +501,12 @@ mod tests {
 
     #[test]
     fn market_tariffs_add_tolls_and_margin_and_say_when_they_estimated() {
-        let tariff =
-            Tariff::Indexed { margin: Price(10_000), p1: Price(90_000), p2: Price(30_000), p3: Price(3_000) };
+        let tariff = Tariff::Indexed {
+            margin: Price(10_000),
+            p1: Some(Price(90_000)),
+            p2: Some(Price(30_000)),
+            p3: Some(Price(3_000)),
+        };
         // Saturday: P3. Market 105.10 €/MWh = 105 100 µ€/kWh; + 3 000 + 10 000 = 0.1181 €/kWh.
         let slices = [slice("2025-11-29T10:00:00Z", 7_000), slice("2025-11-29T10:15:00Z", 3_000)];
         let known = cost(&tariff, &slices, |_| Quote { price: Price(105_100), estimated: false });
@@ -434,6 +514,119 @@ mod tests {
         let mixed =
             cost(&tariff, &slices, |at| Quote { price: Price(105_100), estimated: at.minute() == 15 });
         assert!(mixed.estimated);
+    }
+
+    #[test]
+    fn an_indexed_tariff_with_a_margin_only_adds_the_regulated_tolls_of_its_day() {
+        let tariff = Tariff::Indexed { margin: Price(10_000), p1: None, p2: None, p3: None };
+        let market = |_| Quote { price: Price(100_000), estimated: false };
+        // Tuesday 2024-12-31, 20:45–21:00 CET: P1 of 2024 (0.076974 €/kWh).
+        // 2 kWh × (0.100 + 0.076974 + 0.010) = 0.373948 €.
+        let old_year = [slice("2024-12-31T19:45:00Z", 2_000)];
+        assert_eq!(cost(&tariff, &old_year, market), Cost { cents: 37, estimated: false });
+        // Thursday 2025-01-02, same hour: P1 of 2025 (0.092539 €/kWh).
+        // 2 kWh × (0.100 + 0.092539 + 0.010) = 0.405078 €.
+        let new_year = [slice("2025-01-02T19:45:00Z", 2_000)];
+        assert_eq!(cost(&tariff, &new_year, market), Cost { cents: 41, estimated: false });
+    }
+
+    #[test]
+    fn a_session_across_new_year_uses_each_years_tolls_for_its_own_quarters() {
+        let tariff = Tariff::Indexed { margin: Price(0), p1: None, p2: None, p3: None };
+        // 2024-12-31 23:30 → 2025-01-01 00:30 local (CET = UTC+1). 23:xx on a Tuesday is P2;
+        // 1 January is a national holiday: P3.
+        let slices = [
+            slice("2024-12-31T22:30:00Z", 1_000),
+            slice("2024-12-31T22:45:00Z", 1_000),
+            slice("2024-12-31T23:00:00Z", 1_000),
+            slice("2024-12-31T23:15:00Z", 1_000),
+        ];
+        let priced = price(&tariff, &slices, |_| Quote { price: Price(0), estimated: false });
+        let picos: Vec<i64> = priced.slices.iter().map(|s| s.cost_pico).collect();
+        // 1 kWh × 0.027963 (P2 2024), twice; 1 kWh × 0.002994 (P3 2025), twice.
+        assert_eq!(picos, [27_963_000_000, 27_963_000_000, 2_994_000_000, 2_994_000_000]);
+        // 0.061914 € rounds once.
+        assert_eq!(priced.cost, Cost { cents: 6, estimated: false });
+    }
+
+    #[test]
+    fn an_override_replaces_the_regulated_value_of_its_period_only() {
+        let tariff = Tariff::Indexed { margin: Price(0), p1: Some(Price(50_000)), p2: None, p3: None };
+        let zero = Some(Price(0));
+        // Wednesday 2025-11-26: 10:30 CET is P1 (overridden); 08:30 is P2 (regulated 2025).
+        assert_eq!(tariff.price_at(utc("2025-11-26T09:30:00Z"), zero), Price(50_000));
+        assert_eq!(tariff.price_at(utc("2025-11-26T07:30:00Z"), zero), Price(28_201));
+        let invalid = Tariff::Indexed { margin: Price(0), p1: None, p2: Some(Price(11_000_000)), p3: None };
+        assert!(invalid.validate().unwrap_err().get("p2").is_some());
+        assert!(tariff.validate().is_ok());
+    }
+
+    #[test]
+    fn regulated_tolls_past_the_confirmed_table_make_the_cost_an_estimate() {
+        let tariff = Tariff::Indexed { margin: Price(0), p1: None, p2: None, p3: None };
+        let slices = [slice("2026-03-04T12:00:00Z", 1_000)];
+        let quoted = cost(&tariff, &slices, |_| Quote { price: Price(100_000), estimated: false });
+        assert!(quoted.estimated, "2026 values are not confirmed");
+        let overridden =
+            Tariff::Indexed { margin: Price(0), p1: Some(Price(1)), p2: Some(Price(1)), p3: Some(Price(1)) };
+        assert!(!cost(&overridden, &slices, |_| Quote { price: Price(100_000), estimated: false }).estimated);
+    }
+
+    #[test]
+    fn pvpc_adds_nothing_to_its_published_price() {
+        // ESIOS 1001 is the final energy term: tolls and charges are in it already.
+        assert_eq!(Tariff::Pvpc.price_at(utc("2025-01-02T19:45:00Z"), Some(Price(180_000))), Price(180_000));
+    }
+
+    #[test]
+    fn saved_indexed_tariffs_keep_their_typed_tolls_as_overrides() {
+        let old: Tariff =
+            serde_json::from_str(r#"{"kind":"indexed","margin":10000,"p1":90000,"p2":30000,"p3":3000}"#)
+                .unwrap();
+        assert_eq!(
+            old,
+            Tariff::Indexed {
+                margin: Price(10_000),
+                p1: Some(Price(90_000)),
+                p2: Some(Price(30_000)),
+                p3: Some(Price(3_000))
+            }
+        );
+        let margin_only: Tariff = serde_json::from_str(r#"{"kind":"indexed","margin":10000}"#).unwrap();
+        assert_eq!(serde_json::to_string(&margin_only).unwrap(), r#"{"kind":"indexed","margin":10000}"#);
+    }
+
+    #[test]
+    fn range_boundaries_must_be_on_quarter_hours() {
+        let off = Tariff::TimeRanges { ranges: ranged_minutes(&[(0, 1330, 1), (1330, 1440, 2)]) };
+        assert_eq!(
+            off.validate().unwrap_err().get("ranges"),
+            Some(&Problem::OffQuarterHour("22:10".to_owned()))
+        );
+        let mut days = vec![ranged(&[(0, 24, 1)]); 7];
+        days[2] = ranged_minutes(&[(425, 1440, 1), (0, 425, 2)]);
+        assert_eq!(
+            Tariff::DayTimeRanges { days }.validate().unwrap_err().get("days.2"),
+            Some(&Problem::OffQuarterHour("07:05".to_owned()))
+        );
+        let on = Tariff::TimeRanges { ranges: ranged_minutes(&[(0, 1335, 1), (1335, 1440, 2)]) };
+        assert!(on.validate().is_ok(), "22:15");
+    }
+
+    #[test]
+    fn a_saved_boundary_inside_a_quarter_splits_its_quarter_by_the_minute() {
+        // Saved before boundaries had to be on quarter-hours: 0.30 €/kWh until 22:10, then 0.10.
+        let tariff =
+            Tariff::TimeRanges { ranges: ranged_minutes(&[(0, 1330, 300_000), (1330, 1440, 100_000)]) };
+        // A 30-minute charge at 3.7 kW from 22:00 local (21:00 UTC in winter): 925 Wh a quarter.
+        let slices = [slice("2025-11-26T21:00:00Z", 925), slice("2025-11-26T21:15:00Z", 925)];
+        // Independently: 3.7 kW × 10 min = 0.616667 kWh at 0.30 = 0.185 €; 3.7 kW × 20 min =
+        // 1.233333 kWh at 0.10 = 0.123333 €; total 0.308333 €: 31 cents.
+        assert_eq!(cost(&tariff, &slices, |_| unreachable!()), Cost { cents: 31, estimated: false });
+        // Priced by the quarter's start, the whole 22:00–22:15 quarter would be dear: 0.3700 €.
+        let quarters =
+            Tariff::TimeRanges { ranges: ranged_minutes(&[(0, 1335, 300_000), (1335, 1440, 100_000)]) };
+        assert_eq!(cost(&quarters, &slices, |_| unreachable!()).cents, 37);
     }
 
     #[test]

@@ -78,6 +78,20 @@ pub fn optional_text(value: &str, max: u32) -> Result<&str, Problem> {
     Ok(value)
 }
 
+/// A text of several lines (a message): trimmed, at most `max` characters (empty is fine).
+/// Like [`optional_text`], except that line breaks and tabs are allowed.
+pub fn multiline_text(value: &str, max: u32) -> Result<&str, Problem> {
+    let value = value.trim();
+    if value.chars().count() > max as usize {
+        return Err(Problem::TooLong { max });
+    }
+    let hidden = |c: char| is_hidden_control(c) && !matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(hidden) || !value.is_empty() && value.chars().all(is_invisible) {
+        return Err(Problem::InvalidCharacters);
+    }
+    Ok(value)
+}
+
 /// A character that changes how the text around it reads without showing itself: control
 /// characters, line and paragraph separators, and the bidirectional embeddings, overrides,
 /// isolates and marks (which can show `exe.txt` for `txt.exe`).

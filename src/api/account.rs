@@ -4,9 +4,10 @@ use charge_model::account::{
     Account, ActiveSession, ChangePasswordRequest, ConfirmEmailRequest, DeleteAccountRequest, EmailRequest,
     LoginRequest, Profile, RegisterRequest, ResetPasswordRequest, SessionInfo,
 };
+use charge_model::oidc::{ConfirmLinkRequest, Identities, OidcProvider};
 use serde::Deserialize;
 
-use super::{ApiError, delete, empty, fetch, fetch_empty, get, json, post, put};
+use super::{ApiError, delete, empty, fetch, fetch_early, fetch_empty, get, json, post, put};
 
 /// `POST /api/auth/register` answer.
 #[derive(Debug, Clone, Deserialize)]
@@ -55,7 +56,7 @@ pub async fn is_logged_in() -> Result<bool, ApiError> {
 
 /// The logged-in user's account, or `None` when nobody is logged in.
 pub async fn session() -> Result<Option<Account>, ApiError> {
-    fetch::<SessionInfo>(get("/api/auth/session").await).await.map(|info| info.account)
+    fetch_early::<SessionInfo>("/api/auth/session").await.map(|info| info.account)
 }
 
 pub async fn update_profile(profile: &Profile) -> Result<Account, ApiError> {
@@ -81,4 +82,28 @@ pub async fn end_login_session(id: i64) -> Result<(), ApiError> {
 
 pub async fn end_other_login_sessions() -> Result<(), ApiError> {
     fetch_empty(delete("/api/account/sessions").await).await
+}
+
+/// `POST /api/support`: emails a support request to the support team, with a copy to the user.
+pub async fn send_support_request(request: &charge_model::support::SupportRequest) -> Result<(), ApiError> {
+    empty(post("/api/support").await, request).await
+}
+
+/// The configured OpenID Connect providers (none when the server has none).
+pub async fn oidc_providers() -> Result<Vec<OidcProvider>, ApiError> {
+    fetch(get("/api/auth/oidc/providers").await).await
+}
+
+/// Follows the emailed link that links a provider to the account; signs in.
+pub async fn confirm_oidc_link(token: String) -> Result<(), ApiError> {
+    empty(post("/api/auth/oidc/confirm-link").await, &ConfirmLinkRequest { token }).await
+}
+
+/// The providers linked to the account.
+pub async fn identities() -> Result<Identities, ApiError> {
+    fetch(get("/api/account/identities").await).await
+}
+
+pub async fn unlink_identity(provider: &str) -> Result<(), ApiError> {
+    fetch_empty(delete(&format!("/api/account/identities/{}", crate::nav::encode(provider))).await).await
 }

@@ -5,15 +5,32 @@ use charge_model::charger::{
     LockRequest, Operation, OperationRequest, PairRequest, PauseRequest, RfidCard,
 };
 
-use super::{ApiError, delete, fetch, fetch_empty, get, json, post, put};
+use charge_model::link::{OcppCredentials, OcppPairRequest, OcppPairing, TrydanPairRequest};
+
+use super::{ApiError, delete, fetch, fetch_early, fetch_empty, get, json, post, put};
 
 pub async fn chargers() -> Result<Vec<ChargerSummary>, ApiError> {
-    fetch(get("/api/chargers").await).await
+    fetch_early("/api/chargers").await
 }
 
 /// Pairs a charger by the ID on its label; the first to pair it becomes its owner.
 pub async fn pair_charger(request: &PairRequest) -> Result<ChargerSummary, ApiError> {
     json(post("/api/chargers").await, request).await
+}
+
+/// Pairs an OCPP charger by its charge point ID; the answer holds its password, shown once.
+pub async fn pair_ocpp(request: &OcppPairRequest) -> Result<OcppPairing, ApiError> {
+    json(post("/api/chargers/ocpp").await, request).await
+}
+
+/// Pairs a Trydan on the server's network by its address (the server reads it there first).
+pub async fn pair_trydan(request: &TrydanPairRequest) -> Result<ChargerSummary, ApiError> {
+    json(post("/api/chargers/trydan").await, request).await
+}
+
+/// A new password for an OCPP charger (the old one stops working).
+pub async fn new_ocpp_password(id: &ChargerId) -> Result<OcppCredentials, ApiError> {
+    fetch(post(&format!("/api/chargers/{id}/ocpp/password")).await).await
 }
 
 pub async fn charger(id: &ChargerId) -> Result<ChargerDetail, ApiError> {

@@ -1,8 +1,14 @@
 //! The typed REST client: one function per endpoint, each returning `Result<T, ApiError>`.
 //! This module holds the transport; the submodules the endpoints.
+//!
+//! Two things every call gets from here, so that no page has to: an answer "not logged in"
+//! ends the session once, for the whole app ([`on_unauthenticated`]); and a request started
+//! to read something for a part of the page is aborted when that part goes away (a page left, a resource
+//! reloaded), like leptos' hackernews example.
 
 mod account;
 mod chargers;
+pub(crate) mod early;
 mod schedule;
 mod sharing;
 mod statistics;
@@ -10,13 +16,16 @@ mod statistics;
 pub use account::*;
 use charge_model::{ErrorBody, ErrorCode};
 pub use chargers::*;
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
+use leptos::prelude::{Owner, on_cleanup};
 pub use schedule::*;
+use send_wrapper::SendWrapper;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 pub use sharing::*;
 pub use statistics::*;
-use web_sys::RequestCredentials;
+use std::cell::RefCell;
+use web_sys::{AbortController, AbortSignal, RequestCredentials};
 
 use crate::config::api_base;
 
@@ -58,26 +67,63 @@ pub async fn url(path: &str) -> String {
     format!("{}{path}", api_base().await)
 }
 
+thread_local! {
+    static ON_UNAUTHENTICATED: RefCell<Option<Box<dyn Fn()>>> = const { RefCell::new(None) };
+}
+
+/// Sets what happens when the server answers that nobody is logged in (the session expired
+/// or was ended elsewhere). The app's session registers itself; the public pages need nothing.
+pub fn on_unauthenticated(react: impl Fn() + 'static) {
+    ON_UNAUTHENTICATED.with(|hook| *hook.borrow_mut() = Some(Box::new(react)));
+}
+
+async fn request(method: Method, path: &str) -> RequestBuilder {
+    let builder =
+        Request::get(&url(path).await).method(method.clone()).credentials(RequestCredentials::Include);
+    // Only reads: a change the user asked for is not given up because its page went away.
+    if method == Method::GET { builder.abort_signal(abort_on_cleanup().as_ref()) } else { builder }
+}
+
+/// A signal that aborts the request when the reactive owner that started it is cleaned up
+/// (the component is gone, or the resource loads again); `None` outside any owner.
+fn abort_on_cleanup() -> Option<AbortSignal> {
+    let _owner = Owner::current()?;
+    let controller = AbortController::new().ok()?;
+    let signal = controller.signal();
+    let controller = SendWrapper::new(controller);
+    on_cleanup(move || controller.abort());
+    Some(signal)
+}
+
 async fn get(path: &str) -> RequestBuilder {
-    Request::get(&url(path).await).credentials(RequestCredentials::Include)
+    request(Method::GET, path).await
 }
 
 async fn post(path: &str) -> RequestBuilder {
-    Request::post(&url(path).await).credentials(RequestCredentials::Include)
+    request(Method::POST, path).await
 }
 
 async fn put(path: &str) -> RequestBuilder {
-    Request::put(&url(path).await).credentials(RequestCredentials::Include)
+    request(Method::PUT, path).await
 }
 
 async fn delete(path: &str) -> RequestBuilder {
-    Request::delete(&url(path).await).credentials(RequestCredentials::Include)
+    request(Method::DELETE, path).await
 }
 
 /// Sends a request without a body and reads a JSON answer.
 async fn fetch<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiError> {
     let request = builder.build().map_err(|e| ApiError::Decode(e.to_string()))?;
     read(request.send().await).await
+}
+
+/// `GET path`, reading the answer the boot script of `index.html` got for it if there is one
+/// (see [`early`]): the requests every start makes run while the wasm downloads.
+async fn fetch_early<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    match early::response(path).await {
+        Some(answer) => read(answer).await,
+        None => fetch(get(path).await).await,
+    }
 }
 
 /// Sends a request without a body and expects an answer without content.
@@ -115,5 +161,8 @@ async fn check(sent: Result<Response, gloo_net::Error>) -> Result<Response, ApiE
         .json::<ErrorBody>()
         .await
         .map_err(|_| ApiError::Decode(format!("status {status} without an error body")))?;
+    if body.code == ErrorCode::Unauthenticated {
+        ON_UNAUTHENTICATED.with(|hook| hook.borrow().as_ref().map(|react| react()));
+    }
     Err(ApiError::Status { status, body, retry_after })
 }

@@ -3,7 +3,7 @@
 use charge_model::charger::{ChargerId, Role};
 use charge_model::sharing::{ReceivedInvitation, RoleRequest, ShareRequest, Sharing};
 
-use super::{ApiError, delete, fetch, fetch_empty, get, json, post, put};
+use super::{ApiError, delete, fetch, fetch_early, fetch_empty, get, json, post, put};
 
 pub async fn sharing(id: &ChargerId) -> Result<Sharing, ApiError> {
     fetch(get(&format!("/api/chargers/{id}/shares")).await).await
@@ -33,7 +33,7 @@ pub async fn revoke_invitation(id: &ChargerId, invitation: i64) -> Result<(), Ap
 
 /// The invitations waiting for the logged-in user's answer.
 pub async fn invitations() -> Result<Vec<ReceivedInvitation>, ApiError> {
-    fetch(get("/api/invitations").await).await
+    fetch_early("/api/invitations").await
 }
 
 pub async fn accept_invitation(invitation: i64) -> Result<(), ApiError> {

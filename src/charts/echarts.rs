@@ -1,5 +1,5 @@
 //! Interactive charts: options built with charming, drawn by ECharts. ECharts (a separate
-//! script, `vendor/echarts.js`, bundled by `tools/build-echarts.mjs`) is loaded the first time
+//! script, `vendor/echarts.js`, bundled by `tools/build-echarts.mjs`, served under a content-hashed name) is loaded the first time
 //! a chart is shown, so the login and charger-list pages never download it.
 
 use std::cell::RefCell;
@@ -15,7 +15,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// Where the ECharts bundle is served, beside `index.html`.
+use crate::assets::asset;
+
+/// Where the ECharts bundle is, beside `index.html` (served under a hashed name: [`asset`]).
 const SCRIPT: &str = "/vendor/echarts.js";
 
 #[wasm_bindgen]
@@ -81,7 +83,7 @@ fn inject_script() -> Promise {
             let _ = reject.call1(&JsValue::NULL, &"no script element".into());
             return;
         };
-        let _ = script.set_attribute("src", SCRIPT);
+        let _ = script.set_attribute("src", &asset(SCRIPT));
         let failed = Closure::once_into_js(move || {
             let _ = reject.call1(&JsValue::NULL, &format!("could not load {SCRIPT}").into());
         });

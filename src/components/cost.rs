@@ -18,6 +18,12 @@ pub fn CostText(cost: Cost) -> impl IntoView {
     }
 }
 
+/// What a cost includes, under every place that shows costs: energy only.
+#[component]
+pub fn CostNote() -> impl IntoView {
+    view! { <p class="hint cost-note" role="note">{tr(|t| t.cost_note)}</p> }
+}
+
 /// The cost as a table cell.
 #[component]
 pub fn CostCell(cost: Cost) -> impl IntoView {

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::ApiError;
+use crate::components::load::ErrorNote;
 use crate::i18n::{I18n, tr, use_i18n};
-use crate::session::Session;
 
 /// State of one form.
 #[derive(Clone, Copy)]
@@ -23,8 +23,6 @@ pub struct Form {
     pending: RwSignal<bool>,
     node: NodeRef<html::Form>,
     i18n: I18n,
-    /// The app's session, to notice one that ended; the public pages have none.
-    session: Option<Session>,
 }
 
 impl Form {
@@ -37,7 +35,6 @@ impl Form {
             pending: RwSignal::new(false),
             node: NodeRef::new(),
             i18n: use_i18n(),
-            session: use_context::<Session>(),
         }
     }
 
@@ -117,9 +114,6 @@ impl Form {
     }
 
     fn show(&self, error: ApiError) {
-        if let Some(session) = self.session {
-            session.notice(&error);
-        }
         match &error {
             ApiError::Status { body, .. } if !body.fields.is_empty() => {
                 self.fields.set(FieldErrors::from_body(body));
@@ -219,6 +213,57 @@ pub fn TextField(
     }
 }
 
+/// A labelled multi-line text box with its error and hint beneath it.
+#[component]
+pub fn TextAreaField(
+    form: Form,
+    /// The field's name, as the server names it in validation errors.
+    name: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
+    value: RwSignal<String>,
+    #[prop(optional, into)] hint: Option<Signal<&'static str>>,
+    /// Visible lines.
+    #[prop(default = 6)]
+    rows: u32,
+) -> impl IntoView {
+    let id = form.element_id(name);
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error = form.field_error(name);
+    let described_by = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                required=true
+                aria-invalid=move || if error.with(Option::is_some) { "true" } else { "false" }
+                aria-describedby=described_by
+                bind:value=value
+            ></textarea>
+            {hint.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            <p class="field-error" id=error_id aria-live="polite">
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
 /// A labelled checkbox with an optional hint.
 #[component]
 pub fn CheckboxField(
@@ -294,12 +339,7 @@ pub fn SelectField(
 /// The form's error that is not about a field, announced when it appears.
 #[component]
 pub fn FormError(form: Form) -> impl IntoView {
-    let error = form.error();
-    view! {
-        <div class="form-error" role="alert">
-            {move || error.get().map(|message| view! { <p>{message}</p> })}
-        </div>
-    }
+    view! { <ErrorNote message=form.error() /> }
 }
 
 /// A success message, announced politely.

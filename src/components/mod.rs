@@ -1,12 +1,17 @@
 //! Reusable widgets.
 
 pub mod auth_card;
+pub mod charger_frame;
 pub mod charger_status;
 pub mod choice;
 pub mod cost;
 pub mod dialog;
 pub mod form;
 pub mod header;
+pub mod load;
+pub mod ocpp_credentials;
+pub mod plan_card;
+pub mod providers;
 pub mod ranges_editor;
 pub mod require_login;
 pub mod time_input;

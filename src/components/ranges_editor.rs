@@ -83,6 +83,9 @@ pub fn RangesEditor(
     add_label: fn(&'static Texts) -> fn(&str) -> String,
     /// The value text of a new row.
     new_value: &'static str,
+    /// Minutes the arrow keys move a time by (see [`TimeInput`]); 0: not at all.
+    #[prop(optional)]
+    step: u16,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error = form.field_error(field);
@@ -106,10 +109,10 @@ pub fn RangesEditor(
                         <For each=move || rows.get().into_iter().enumerate() key=|(_, row)| row.key let((index, row))>
                             <tr>
                                 <td>
-                                    <TimeInput value=row.start label=Signal::derive(move || (i18n.t().slot_from)(legend.get(), index + 1)) />
+                                    <TimeInput value=row.start step label=Signal::derive(move || (i18n.t().slot_from)(legend.get(), index + 1)) />
                                 </td>
                                 <td>
-                                    <TimeInput value=row.end label=Signal::derive(move || (i18n.t().slot_to)(legend.get(), index + 1)) />
+                                    <TimeInput value=row.end step label=Signal::derive(move || (i18n.t().slot_to)(legend.get(), index + 1)) />
                                 </td>
                                 <td>
                                     <input

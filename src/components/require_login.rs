@@ -1,6 +1,7 @@
 use leptos::prelude::*;
+use leptos_router::components::Outlet;
 
-use crate::i18n::tr;
+use crate::components::load::LoadingNote;
 use crate::nav;
 use crate::session::use_session;
 
@@ -25,6 +26,17 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
             nav::replace(login);
             ().into_any()
         }
-        None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
+        None => view! { <LoadingNote /> }.into_any(),
+    }
+}
+
+/// The view of the parent route of every logged-in page: the page matched, behind
+/// [`RequireLogin`].
+#[component]
+pub fn LoggedIn() -> impl IntoView {
+    view! {
+        <RequireLogin>
+            <Outlet />
+        </RequireLogin>
     }
 }

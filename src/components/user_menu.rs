@@ -70,6 +70,9 @@ pub fn UserMenu() -> impl IntoView {
                     <A href="/profile">{tr(|t| t.profile)}</A>
                 </li>
                 <li>
+                    <A href="/help">{tr(|t| t.nav_help)}</A>
+                </li>
+                <li>
                     <button type="button" on:click=log_out>
                         {tr(|t| t.log_out)}
                     </button>

@@ -40,6 +40,21 @@ pub const EN: Texts = Texts {
     register_pending: "Creating your account…",
     password_hint: "At least 8 characters.",
     have_account: "Already have an account?",
+    continue_with: |provider| format!("Continue with {provider}"),
+    oidc_cancelled: "Sign-in was cancelled. Nothing was changed.",
+    oidc_provider_error: "The provider could not sign you in. Try again, or log in with your email.",
+    oidc_expired: "That sign-in expired or was already used. Start again.",
+    oidc_invalid_token: "The provider's answer could not be verified, so you were not signed in. Try again.",
+    oidc_unreachable: "The provider cannot be reached right now. Try again later, or log in with your email.",
+    oidc_unverified_email: "The provider has not verified your email address, so we cannot use it. Verify it there, or register with your email.",
+    oidc_linked_elsewhere: "That provider account is already linked to another Charge Portal account.",
+    oidc_unknown_provider: "That sign-in provider is not available.",
+    oidc_link_pending: |provider| {
+        format!(
+            "This email address already has an account. Log in with your password to link {provider} to it, or follow the link we have emailed you."
+        )
+    },
+    oidc_link_invalid: "This link is not valid: it was already used or has expired.",
 
     check_email_title: "Check your email",
     check_email_body: |email| {
@@ -88,6 +103,7 @@ pub const EN: Texts = Texts {
     problem_mismatch: "The passwords do not match.",
     problem_same_as_current: "Use a password different from the current one.",
     problem_invalid_charger_id: "The ID has 10 letters and digits, as on the label under S/N.",
+    problem_invalid_charge_point_id: "Use 1 to 48 letters, digits, dots, dashes, underscores or colons.",
     problem_unknown_charger: "No charger with this ID. Check it against the label on the side of the charger.",
     problem_charger_taken: "This charger is already registered. Ask its owner to share it with you.",
     problem_already_yours: "This charger is already in your list.",
@@ -111,8 +127,16 @@ pub const EN: Texts = Texts {
     problem_invalid_date: "Enter the day as YYYY-MM-DD.",
     problem_not_one_of: |choices| format!("Choose one of: {choices}."),
     problem_period_too_long: |days| format!("Choose a last day on or after the first, within {days} days."),
+    problem_departure_window: |days| format!("Choose a departure after now and at most {days} days ahead."),
     problem_not_supported: "This charger model cannot do this.",
     problem_invalid_value: "This value is not valid.",
+    problem_invalid_trydan_address: "Enter the Trydan's IP address or host name, with a port if it is not 80, like 192.168.1.20 or 192.168.1.20:8080.",
+    problem_off_quarter_hour: |times| {
+        format!(
+            "Use times on the quarter-hour (:00, :15, :30 or :45), as charges are metered by the quarter-hour: {times}."
+        )
+    },
+    problem_no_trydan_at_address: "No Trydan answers at this address. Check that the charger is on, on the same network as the server, and that the address is the one its app shows.",
 
     error_network: "Cannot reach the server. Check your connection and try again.",
     error_unexpected: "The server sent an unexpected answer. Try again.",
@@ -138,6 +162,8 @@ pub const EN: Texts = Texts {
     reason_charger_offline: "The charger is offline: try again when it is back online.",
     reason_dynamic_power_on: "Dynamic power control sets the current: turn it off to set the current by hand.",
     reason_charger_busy: "The charger is busy with another operation. Try again when it has finished.",
+    reason_charger_refused: "The charger refused the command.",
+    reason_charger_no_answer: "The charger did not answer in time. Try again in a moment.",
     reason_owner_only: "Only the charger's owner can do this.",
     reason_editor_only: "You can view this charger: changing it needs the editor or owner role.",
     reason_no_such_charger: "This charger is not in your account (any more).",
@@ -146,6 +172,7 @@ pub const EN: Texts = Texts {
     reason_no_such_invitation: "This invitation no longer exists.",
     reason_no_such_session: "That session has already ended.",
     reason_no_such_charge: "This charge is not in your history.",
+    reason_last_way_in: "This is your only way to sign in: set a password or link another provider first.",
 };
 
 pub const EN_APP: AppTexts = AppTexts {
@@ -168,6 +195,7 @@ pub const EN_APP: AppTexts = AppTexts {
     delete_account_button: "Delete account…",
     delete_dialog_title: "Delete your account?",
     delete_dialog_body: "Type your password to confirm. Your account and its data are deleted at once and for good.",
+    delete_dialog_body_no_password: "Your account has no password: type its email address to confirm. Your account and its data are deleted at once and for good.",
     delete_confirm: "Delete permanently",
 
     chargers_title: "Your chargers",
@@ -176,6 +204,44 @@ pub const EN_APP: AppTexts = AppTexts {
     add_charger: "Add charger",
     add_charger_intro: "Enter the ID printed on the label on the side of the charger, under S/N, and a name to recognise it.",
     add_charger_submit: "Add",
+    model_ocpp: "OCPP charger",
+    add_kind: "Kind of charger",
+    add_kind_v2c: "V2C charger",
+    add_kind_ocpp: "Any OCPP 1.6J charger",
+    add_kind_trydan: "V2C Trydan on my network",
+    add_trydan_intro: "Enter the address of a Trydan on the same network as the server (the IP its app shows under Wi-Fi), and a name to recognise it. The server reads it every second through its local API.",
+    trydan_address: "Address",
+    trydan_address_hint: "IP address or host name, with :port if not 80, like 192.168.1.20.",
+    trydan_link_title: "Connection (Trydan on your network)",
+    trydan_link_intro: "The server reads this Trydan every second through its local API, at:",
+    trydan_serial: "Serial number",
+    trydan_not_available_title: "Not available on the local API",
+    trydan_not_available: "A Trydan's local API has no RFID list, no charge history and no restart or firmware update: the portal cannot show or change them for this charger. Use the V2C app for them.",
+    trydan_kept_by_portal: "Timers, the time slots of dynamic power and the options below are kept by the portal only; the current and its limits, lock, pause, and dynamic power (on or off, solar mode, contracted power) reach the charger.",
+    trydan_no_history: "This Trydan is read through its local API, which keeps no charge history: its charges are not recorded here. The V2C app shows them.",
+    add_ocpp_intro: "Choose the charge point ID to enter in the charger's OCPP settings (on a V2C Trydan, its own ID works well), and a name to recognise it.",
+    charge_point_id: "Charge point ID",
+    charge_point_id_hint: "1 to 48 letters, digits, and . - _ :, like GARAGE-01.",
+    ocpp_connect_title: "Connect your charger",
+    ocpp_connect_intro: "In the charger's OCPP settings (V2C app: Settings → OCPP), turn OCPP on and enter:",
+    ocpp_endpoint: "Server URL",
+    ocpp_password: "Password",
+    ocpp_password_once: "Copy the password now: it is shown only this once. The charger's settings page can make a new one.",
+    ocpp_password_hidden: "Kept hidden: only its fingerprint is stored. Make a new one if it is lost.",
+    ocpp_waiting: "Waiting for the charger to connect…",
+    ocpp_connected: "The charger is connected.",
+    ocpp_done: "Done",
+    copy: "Copy",
+    copied: "Copied",
+    ocpp_link_title: "Connection (OCPP)",
+    ocpp_link_intro: "This charger reaches the portal over OCPP 1.6J with these settings.",
+    ocpp_link_connected: "Connected",
+    ocpp_link_disconnected: "Not connected",
+    ocpp_link_never: "Not connected yet: enter the settings below in the charger.",
+    ocpp_reported: "Reported by the charger",
+    ocpp_connector: "Connector",
+    ocpp_new_password: "New password",
+    ocpp_new_password_body: "The current password stops working: the charger disconnects until you enter the new one in its OCPP settings.",
     adding: "Adding…",
     charger_added: |name| format!("{name} was added to your chargers."),
     charger_id: "ID",
@@ -334,6 +400,13 @@ pub const EN_APP: AppTexts = AppTexts {
     revoke: "Revoke",
     invitation_pending: "invited, not accepted yet",
     sessions_title: "Where you are logged in",
+    providers_title: "Sign-in providers",
+    providers_intro: "Accounts you can sign in with instead of your password.",
+    providers_no_password: "This account has no password. To set one, use \"Forgot your password?\" on the login page.",
+    link_provider: |provider| format!("Link {provider}"),
+    unlink: "Unlink",
+    unlink_of: |provider| format!("Unlink {provider}"),
+    provider_linked: |provider| format!("{provider} is linked: you can sign in with it."),
     sessions_intro: "A session ends after 12 hours unused. End any you do not recognise.",
     session_device: "Browser",
     session_address: "Address",
@@ -422,14 +495,14 @@ pub const EN_APP: AppTexts = AppTexts {
     tariff_flat: "Flat price",
     tariff_time_ranges: "Prices by time range",
     tariff_day_time_ranges: "Prices by time range and day",
-    tariff_indexed: "Indexed (market price + tolls + margin)",
+    tariff_indexed: "Indexed (market price + regulated tolls + margin)",
     tariff_pvpc: "PVPC 2.0TD (regulated)",
     tariff_omie: "OMIE spot price",
     tariff_flat_hint: "One price at any time.",
-    tariff_time_ranges_hint: "A price for each time range; the ranges cover the 24 hours.",
-    tariff_day_time_ranges_hint: "Time ranges for each day of the week; each day covers the 24 hours.",
-    tariff_indexed_hint: "Each hour's OMIE price plus your contract's tolls and charges for the 2.0TD period (P1 peak, P2 flat, P3 valley, weekends and national holidays) plus the retailer's margin, in €/kWh.",
-    tariff_pvpc_hint: "The regulated price REE publishes for each hour of the next day.",
+    tariff_time_ranges_hint: "A price for each time range; the ranges cover the 24 hours and start and end on the quarter-hour (:00, :15, :30, :45).",
+    tariff_day_time_ranges_hint: "Time ranges for each day of the week; each day covers the 24 hours, with times on the quarter-hour.",
+    tariff_indexed_hint: "Each quarter-hour's OMIE price plus the regulated 2.0TD tolls and charges (peajes + cargos) of its period and day (P1 peak, P2 flat, P3 valley, weekends and national holidays), plus your retailer's margin or fee. Only the margin is needed.",
+    tariff_pvpc_hint: "The regulated price REE publishes for each hour of the next day; its tolls and charges are already in it.",
     tariff_omie_hint: "The day-ahead market price for Spain, as OMIE publishes it.",
     price_eur_kwh: "Price (€/kWh)",
     price_ranges: "Time ranges",
@@ -437,7 +510,15 @@ pub const EN_APP: AppTexts = AppTexts {
     tolls_p1: "Tolls and charges P1 (€/kWh)",
     tolls_p2: "Tolls and charges P2 (€/kWh)",
     tolls_p3: "Tolls and charges P3 (€/kWh)",
-    margin: "Retailer's margin (€/kWh)",
+    margin: "Retailer's margin or fee (€/kWh)",
+    tolls_override: "Override the regulated tolls and charges",
+    tolls_override_hint: |p1, p2, p3| {
+        format!(
+            "Leave empty to use the official values in force on the day of each charge (today P1 {p1}, P2 {p2}, P3 {p3} €/kWh). Fill in a period only if your contract bills a different amount."
+        )
+    },
+    tolls_unconfirmed: "This year's official values are not confirmed here yet: the latest confirmed ones are used, and costs that use them are marked estimated.",
+    cost_note: "Costs are of the energy only: they do not include the power term, the electricity tax or VAT.",
     tariff_saved: "Saved. The new tariff prices the charges from now on; earlier ones keep their cost.",
     range_format: "Enter each range's times as HH:MM and its price in €/kWh, like 0.1523.",
     range_price: |day, n| format!("{day}: range {n} price (€/kWh)"),
@@ -463,11 +544,61 @@ pub const EN_APP: AppTexts = AppTexts {
     charge_energy: "Energy",
     charge_cost: "Cost",
     estimated: "estimated",
-    estimated_hint: "Some market prices of this charge were not published yet: the cost uses an estimate.",
+    estimated_hint: "Some market prices or regulated tolls of this charge were not published yet (or not confirmed): the cost uses an estimate.",
     status_waiting_timer: "Car connected · waiting for a timer",
     schedule_title: |name| format!("{name}: schedule"),
     weekdays_short: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
     time_format: "Enter the times as HH:MM.",
+    plan_title: "Ready by",
+    plan_intro: "Say when you leave and how much energy the car needs: the charger charges in the cheapest quarter-hours before then, and waits outside them.",
+    plan_once: "Once",
+    plan_repeat: "Every week",
+    plan_kind: "Departure",
+    plan_departure: "Departure date and time",
+    plan_departure_time: "Departure time",
+    plan_energy: "Energy (kWh)",
+    plan_save: "Plan charging",
+    plan_delete: "Delete plan",
+    plan_none: "No plan: the charger charges as its timers say.",
+    plan_chart: "Quarter-hours chosen and their prices",
+    plan_date_format: "Choose a date and a time.",
+    plan_energy_format: "Enter the energy in kWh, like 20.",
+    plan_prices_missing: "It cannot be met: market prices are missing for the time before the departure.",
+    plan_departure_passed: "It cannot be met: the departure is not ahead.",
+    plan_by: |energy, departure| format!("{energy} by {departure}"),
+    plan_costs: |cost, at_once| {
+        format!("Expected cost {cost}, against {at_once} charging at once (energy only).")
+    },
+    plan_not_enough_time: |most| {
+        format!(
+            "It cannot be met: at most {most} can be charged before the departure within the charger's limits and timers. The charger charges at once."
+        )
+    },
+    habits_title: "From your habits",
+    habits_on: ["On weekdays", "At weekends"],
+    habits_in: ["on weekdays", "at weekends"],
+    habits_typical: |on, plug_in, departure, energy| {
+        format!(
+            "{on} you usually plug in at {plug_in} and unplug at {departure}, having taken about {energy}."
+        )
+    },
+    habits_rule: |weeks, charges, days, least| {
+        format!(
+            "The median of your last {weeks} weeks' {charges} charges {days} (at least {least} are needed)."
+        )
+    },
+    habits_too_few: |on, charges, weeks, least| {
+        let charges = if charges == 1 { "1 charge".to_owned() } else { format!("{charges} charges") };
+        format!("{on}: {charges} in the last {weeks} weeks, too few to propose a plan (at least {least}).")
+    },
+    habits_accept: |days, departure, energy| format!("Plan {days}: ready by {departure} with {energy}"),
+    saved_by_plans: "Saved by plans",
+    saved_by_plans_detail: |charges, cost, at_once| {
+        let charges = if charges == 1 { "1 charge".to_owned() } else { format!("{charges} charges") };
+        format!(
+            "{charges} under a plan cost {cost}, against {at_once} charging at once from plug-in (same tariff)."
+        )
+    },
     timers_title: "Timers",
     timers_intro: "With a timer on, a plugged-in car charges only inside its window. Up to 2 timers; they add up.",
     timers_none: "No timers: a plugged-in car charges at once.",
@@ -499,4 +630,88 @@ pub const EN_APP: AppTexts = AppTexts {
     slot_kw: |profile, n| format!("{profile}: slot {n} most power (kW)"),
     remove_slot: |profile, n| format!("{profile}: remove slot {n}"),
     add_slot: |_| "Add slot".to_owned(),
+
+    nav_help: "Help and support",
+    help_title: "Help and support",
+    help_intro: "Answers to frequent questions, what each role may do, how to connect a real charger, and a way to write to us.",
+    help_contents: "On this page",
+    faq_title: "Frequently asked questions",
+    faq: [
+        (
+            "I can't unlock my charger. What is the solution?",
+            "If the portal isn't working, you don't have your phone, you have lost your account, or something isn't right and you need to unlock your charger (locked by you before) at once: cut its power at the protections (internal or external), wait 5 seconds and reconnect them. The charger always starts unlocked.",
+        ),
+        (
+            "How can I tell if my charger is connected to the Internet?",
+            "Your list of chargers and each charger's page show its status live: a charger without a connection reads \u{201c}Device offline\u{201d} and its controls wait until it is back. An OCPP charger's settings page also says whether it is connected and what it reported when it last started.",
+        ),
+        (
+            "Why does my charger reduce the charging power during the last minute of charging?",
+            "To make the charger last longer, it avoids electric arcs on its contacts: when a charge is about to finish, it lowers the power to a minimum before cutting off the vehicle's power.",
+        ),
+        (
+            "What should I do if my charger doesn't connect to Bluetooth?",
+            "Restart your phone. Close the app completely and open it again (make sure it isn't running in the background). Turn Bluetooth off and on again. The portal itself reaches your charger over the Internet, not Bluetooth.",
+        ),
+        (
+            "Do you need technical support?",
+            "Send a request with the form at the end of this page and we will contact you as soon as possible with the best solution.",
+        ),
+    ],
+    roles_title: "What each role may do",
+    roles_intro: "The person who adds a charger is its owner, and can share it with others as editor or viewer.",
+    roles_action: "Action",
+    roles_rows: [
+        "See its status, power, statistics, charges, schedules and tariff",
+        "See RFID card codes in full (viewers see them masked)",
+        "Change settings, current, lock, pause, schedules, tariff and cards",
+        "Restart it, update its firmware, calibrate it",
+        "Share it, change roles, remove people",
+        "Make a new OCPP password, remove the charger",
+        "Leave a charger shared with you",
+    ],
+    yes: "Yes",
+    no: "No",
+    connect_title: "Connect a real charger",
+    connect_intro: "Besides the simulated chargers, the portal runs an OCPP 1.6J central system: any charger that speaks OCPP 1.6J (JSON over WebSocket) can be added.",
+    connect_steps: [
+        "On your list of chargers choose Add charger, then Any OCPP 1.6J charger.",
+        "Give the charge point ID you will set in the charger and a name. The portal shows the settings to enter, with a password it shows only this once, and waits for the charger to connect.",
+        "Enter these settings in the charger's OCPP settings (V2C Trydan app: Settings, OCPP) and turn OCPP on.",
+    ],
+    connect_setting: "In the charger's OCPP settings",
+    connect_value: "Value",
+    connect_url: "Central system URL",
+    connect_url_note: "without the ID; some chargers want it appended: …/ocpp/<ID>",
+    connect_id: ("Charge point ID (ID, Identity)", "the ID you gave in the portal, exactly (case counts)"),
+    connect_password: ("Password, AuthorizationKey (security profile 1)", "the password the portal showed"),
+    connect_notes: [
+        "A charger with two connectors appears as two chargers in the portal. Its settings page shows whether it is connected and makes a new password (the old one stops at once).",
+        "A charger silent for two heartbeats is shown offline. An unknown charge point, or a wrong password, is refused.",
+    ],
+    keys_title: "Keyboard",
+    keys_intro: "The portal has no shortcuts of its own; everything works with the keyboard:",
+    keys: [
+        (
+            "Tab, Shift+Tab",
+            "move between links, buttons and fields; the first Tab offers \u{201c}Skip to content\u{201d}",
+        ),
+        ("Enter, Space", "follow a link, press a button, open a question above"),
+        ("Escape", "close the account menu or a dialog"),
+        ("Arrow keys, Page Up, Page Down", "change the charging current on the slider"),
+    ],
+    version_title: "Version",
+    version_line: |version| format!("Charge Portal version {version}"),
+    changelog_title: "Version history",
+    changelog_note: "",
+    support_title: "Support request",
+    support_intro: "Write to our support team. Your account and the charger you choose are attached, and a copy is emailed to you.",
+    subject: "Subject",
+    message: "Message",
+    message_hint: "What happened, and what you expected. At least 10 characters.",
+    support_no_charger: "None",
+    support_charger_hint: "Its ID, model, firmware and connection are attached.",
+    support_submit: "Send request",
+    support_pending: "Sending…",
+    support_sent: |email| format!("Your request was sent. A copy went to {email}."),
 };

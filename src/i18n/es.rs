@@ -40,6 +40,21 @@ pub const ES: Texts = Texts {
     register_pending: "Creando tu cuenta…",
     password_hint: "Al menos 8 caracteres.",
     have_account: "¿Ya tienes una cuenta?",
+    continue_with: |provider| format!("Continuar con {provider}"),
+    oidc_cancelled: "Se canceló el inicio de sesión. No se ha cambiado nada.",
+    oidc_provider_error: "El proveedor no ha podido identificarte. Inténtalo de nuevo o inicia sesión con tu correo.",
+    oidc_expired: "Ese inicio de sesión caducó o ya se usó. Empieza de nuevo.",
+    oidc_invalid_token: "No se ha podido verificar la respuesta del proveedor, así que no has iniciado sesión. Inténtalo de nuevo.",
+    oidc_unreachable: "No se puede contactar con el proveedor ahora. Inténtalo más tarde o inicia sesión con tu correo.",
+    oidc_unverified_email: "El proveedor no ha verificado tu correo, así que no podemos usarlo. Verifícalo allí o regístrate con tu correo.",
+    oidc_linked_elsewhere: "Esa cuenta del proveedor ya está vinculada a otra cuenta de Charge Portal.",
+    oidc_unknown_provider: "Ese proveedor de inicio de sesión no está disponible.",
+    oidc_link_pending: |provider| {
+        format!(
+            "Este correo ya tiene una cuenta. Inicia sesión con tu contraseña para vincularle {provider}, o sigue el enlace que te hemos enviado por correo."
+        )
+    },
+    oidc_link_invalid: "Este enlace no es válido: ya se usó o ha caducado.",
 
     check_email_title: "Revisa tu correo",
     check_email_body: |email| {
@@ -90,6 +105,7 @@ pub const ES: Texts = Texts {
     problem_mismatch: "Las contraseñas no coinciden.",
     problem_same_as_current: "Usa una contraseña distinta de la actual.",
     problem_invalid_charger_id: "El ID tiene 10 letras y cifras, como en la etiqueta bajo S/N.",
+    problem_invalid_charge_point_id: "Usa de 1 a 48 letras, cifras, puntos, guiones, guiones bajos o dos puntos.",
     problem_unknown_charger: "No hay ningún cargador con este ID. Compruébalo con la etiqueta del lateral del cargador.",
     problem_charger_taken: "Este cargador ya está registrado. Pide a su propietario que lo comparta contigo.",
     problem_already_yours: "Este cargador ya está en tu lista.",
@@ -117,8 +133,18 @@ pub const ES: Texts = Texts {
     problem_period_too_long: |days| {
         format!("Elige un último día igual o posterior al primero, como mucho {days} días después.")
     },
+    problem_departure_window: |days| {
+        format!("Elige una salida posterior a ahora y como mucho {days} días después.")
+    },
     problem_not_supported: "Este modelo de cargador no puede hacer esto.",
     problem_invalid_value: "Este valor no es válido.",
+    problem_invalid_trydan_address: "Escribe la dirección IP o el nombre del Trydan, con el puerto si no es el 80, como 192.168.1.20 o 192.168.1.20:8080.",
+    problem_off_quarter_hour: |times| {
+        format!(
+            "Usa horas en punto, y cuarto, y media o menos cuarto (:00, :15, :30 o :45), porque las cargas se miden por cuartos de hora: {times}."
+        )
+    },
+    problem_no_trydan_at_address: "Ningún Trydan responde en esta dirección. Comprueba que el cargador está encendido, en la misma red que el servidor, y que la dirección es la que muestra su app.",
 
     error_network: "No se puede conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
     error_unexpected: "El servidor ha enviado una respuesta inesperada. Inténtalo de nuevo.",
@@ -144,6 +170,8 @@ pub const ES: Texts = Texts {
     reason_charger_offline: "El cargador está desconectado: inténtalo de nuevo cuando vuelva a estar en línea.",
     reason_dynamic_power_on: "El control dinámico de potencia fija la corriente: desactívalo para fijarla a mano.",
     reason_charger_busy: "El cargador está ocupado con otra operación. Inténtalo de nuevo cuando termine.",
+    reason_charger_refused: "El cargador ha rechazado la orden.",
+    reason_charger_no_answer: "El cargador no ha respondido a tiempo. Inténtalo de nuevo en un momento.",
     reason_owner_only: "Solo el propietario del cargador puede hacer esto.",
     reason_editor_only: "Puedes ver este cargador: para cambiarlo hace falta el rol de editor o propietario.",
     reason_no_such_charger: "Este cargador ya no está en tu cuenta.",
@@ -152,6 +180,7 @@ pub const ES: Texts = Texts {
     reason_no_such_invitation: "Esta invitación ya no existe.",
     reason_no_such_session: "Esa sesión ya ha terminado.",
     reason_no_such_charge: "Esta carga no está en tu historial.",
+    reason_last_way_in: "Es tu única forma de iniciar sesión: crea una contraseña o vincula otro proveedor antes.",
 };
 
 pub const ES_APP: AppTexts = AppTexts {
@@ -174,6 +203,7 @@ pub const ES_APP: AppTexts = AppTexts {
     delete_account_button: "Eliminar cuenta…",
     delete_dialog_title: "¿Eliminar tu cuenta?",
     delete_dialog_body: "Escribe tu contraseña para confirmar. Tu cuenta y sus datos se eliminan al momento y para siempre.",
+    delete_dialog_body_no_password: "Tu cuenta no tiene contraseña: escribe su correo electrónico para confirmar. Tu cuenta y sus datos se eliminan al momento y para siempre.",
     delete_confirm: "Eliminar para siempre",
 
     chargers_title: "Tus cargadores",
@@ -182,6 +212,44 @@ pub const ES_APP: AppTexts = AppTexts {
     add_charger: "Añadir cargador",
     add_charger_intro: "Introduce el ID impreso en la etiqueta del lateral del cargador, bajo S/N, y un nombre para reconocerlo.",
     add_charger_submit: "Añadir",
+    model_ocpp: "Cargador OCPP",
+    add_kind: "Tipo de cargador",
+    add_kind_v2c: "Cargador V2C",
+    add_kind_ocpp: "Cualquier cargador OCPP 1.6J",
+    add_kind_trydan: "V2C Trydan en mi red",
+    add_trydan_intro: "Escribe la dirección de un Trydan en la misma red que el servidor (la IP que muestra su app en Wi-Fi) y un nombre para reconocerlo. El servidor lo lee cada segundo por su API local.",
+    trydan_address: "Dirección",
+    trydan_address_hint: "Dirección IP o nombre, con :puerto si no es el 80, como 192.168.1.20.",
+    trydan_link_title: "Conexión (Trydan en tu red)",
+    trydan_link_intro: "El servidor lee este Trydan cada segundo por su API local, en:",
+    trydan_serial: "Número de serie",
+    trydan_not_available_title: "No disponible en la API local",
+    trydan_not_available: "La API local de un Trydan no tiene lista RFID, ni historial de cargas, ni reinicio o actualización del firmware: el portal no puede mostrarlos ni cambiarlos en este cargador. Usa la app de V2C para ello.",
+    trydan_kept_by_portal: "Los temporizadores, las franjas de la potencia dinámica y las opciones de abajo solo los guarda el portal; la corriente y sus límites, el bloqueo, la pausa y la potencia dinámica (activa o no, modo solar, potencia contratada) llegan al cargador.",
+    trydan_no_history: "Este Trydan se lee por su API local, que no guarda historial de cargas: sus cargas no se registran aquí. La app de V2C las muestra.",
+    add_ocpp_intro: "Elige el ID de punto de carga que pondrás en los ajustes OCPP del cargador (en un V2C Trydan, su propio ID sirve) y un nombre para reconocerlo.",
+    charge_point_id: "ID del punto de carga",
+    charge_point_id_hint: "De 1 a 48 letras, cifras y . - _ :, como GARAJE-01.",
+    ocpp_connect_title: "Conecta tu cargador",
+    ocpp_connect_intro: "En los ajustes OCPP del cargador (app V2C: Ajustes → OCPP), activa OCPP e introduce:",
+    ocpp_endpoint: "URL del servidor",
+    ocpp_password: "Contraseña",
+    ocpp_password_once: "Copia la contraseña ahora: solo se muestra esta vez. La página de ajustes del cargador puede crear otra.",
+    ocpp_password_hidden: "Oculta: solo se guarda su huella. Crea una nueva si se ha perdido.",
+    ocpp_waiting: "Esperando a que el cargador se conecte…",
+    ocpp_connected: "El cargador está conectado.",
+    ocpp_done: "Hecho",
+    copy: "Copiar",
+    copied: "Copiado",
+    ocpp_link_title: "Conexión (OCPP)",
+    ocpp_link_intro: "Este cargador llega al portal por OCPP 1.6J con estos ajustes.",
+    ocpp_link_connected: "Conectado",
+    ocpp_link_disconnected: "Sin conexión",
+    ocpp_link_never: "Aún no se ha conectado: introduce en el cargador los ajustes de abajo.",
+    ocpp_reported: "Según el cargador",
+    ocpp_connector: "Conector",
+    ocpp_new_password: "Nueva contraseña",
+    ocpp_new_password_body: "La contraseña actual deja de valer: el cargador se desconecta hasta que introduzcas la nueva en sus ajustes OCPP.",
     adding: "Añadiendo…",
     charger_added: |name| format!("{name} se ha añadido a tus cargadores."),
     charger_id: "ID",
@@ -346,6 +414,13 @@ pub const ES_APP: AppTexts = AppTexts {
     revoke: "Revocar",
     invitation_pending: "invitado, aún no ha aceptado",
     sessions_title: "Dónde tienes la sesión iniciada",
+    providers_title: "Proveedores de inicio de sesión",
+    providers_intro: "Cuentas con las que puedes iniciar sesión en lugar de tu contraseña.",
+    providers_no_password: "Esta cuenta no tiene contraseña. Para crear una, usa \"¿Has olvidado tu contraseña?\" en la página de inicio de sesión.",
+    link_provider: |provider| format!("Vincular {provider}"),
+    unlink: "Desvincular",
+    unlink_of: |provider| format!("Desvincular {provider}"),
+    provider_linked: |provider| format!("{provider} está vinculado: puedes iniciar sesión con él."),
     sessions_intro: "Una sesión termina tras 12 horas sin usarse. Cierra las que no reconozcas.",
     session_device: "Navegador",
     session_address: "Dirección",
@@ -434,14 +509,14 @@ pub const ES_APP: AppTexts = AppTexts {
     tariff_flat: "Precio fijo",
     tariff_time_ranges: "Precios por franja horaria",
     tariff_day_time_ranges: "Precios por franja y día",
-    tariff_indexed: "Indexada (mercado + peajes + margen)",
+    tariff_indexed: "Indexada (mercado + peajes regulados + margen)",
     tariff_pvpc: "PVPC 2.0TD (regulada)",
     tariff_omie: "Precio spot de OMIE",
     tariff_flat_hint: "Un precio a cualquier hora.",
-    tariff_time_ranges_hint: "Un precio por franja; las franjas cubren las 24 horas.",
-    tariff_day_time_ranges_hint: "Franjas para cada día de la semana; cada día cubre las 24 horas.",
-    tariff_indexed_hint: "El precio de OMIE de cada hora más los peajes y cargos de tu contrato según el periodo 2.0TD (P1 punta, P2 llano, P3 valle, fines de semana y festivos nacionales) más el margen de la comercializadora, en €/kWh.",
-    tariff_pvpc_hint: "El precio regulado que REE publica para cada hora del día siguiente.",
+    tariff_time_ranges_hint: "Un precio por franja; las franjas cubren las 24 horas y empiezan y acaban en cuartos de hora (:00, :15, :30, :45).",
+    tariff_day_time_ranges_hint: "Franjas para cada día de la semana; cada día cubre las 24 horas, con horas en cuartos de hora.",
+    tariff_indexed_hint: "El precio de OMIE de cada cuarto de hora más los peajes y cargos regulados de la 2.0TD (peajes + cargos) según su periodo y día (P1 punta, P2 llano, P3 valle, fines de semana y festivos nacionales), más el margen o fee de tu comercializadora. Solo hace falta el margen.",
+    tariff_pvpc_hint: "El precio regulado que REE publica para cada hora del día siguiente; ya incluye sus peajes y cargos.",
     tariff_omie_hint: "El precio del mercado diario para España, tal como lo publica OMIE.",
     price_eur_kwh: "Precio (€/kWh)",
     price_ranges: "Franjas horarias",
@@ -449,7 +524,15 @@ pub const ES_APP: AppTexts = AppTexts {
     tolls_p1: "Peajes y cargos P1 (€/kWh)",
     tolls_p2: "Peajes y cargos P2 (€/kWh)",
     tolls_p3: "Peajes y cargos P3 (€/kWh)",
-    margin: "Margen de la comercializadora (€/kWh)",
+    margin: "Margen o fee de la comercializadora (€/kWh)",
+    tolls_override: "Sustituir los peajes y cargos regulados",
+    tolls_override_hint: |p1, p2, p3| {
+        format!(
+            "Déjalos vacíos para usar los valores oficiales vigentes el día de cada carga (hoy P1 {p1}, P2 {p2}, P3 {p3} €/kWh). Rellena un periodo solo si tu contrato factura otro importe."
+        )
+    },
+    tolls_unconfirmed: "Los valores oficiales de este año aún no están confirmados aquí: se usan los últimos confirmados, y los costes que los usan se marcan como estimados.",
+    cost_note: "Los costes son solo de la energía: no incluyen el término de potencia, el impuesto sobre la electricidad ni el IVA.",
     tariff_saved: "Guardada. La nueva tarifa valora las cargas a partir de ahora; las anteriores conservan su coste.",
     range_format: "Escribe las horas de cada franja como HH:MM y su precio en €/kWh, como 0,1523.",
     range_price: |day, n| format!("{day}: franja {n} precio (€/kWh)"),
@@ -475,11 +558,69 @@ pub const ES_APP: AppTexts = AppTexts {
     charge_energy: "Energía",
     charge_cost: "Coste",
     estimated: "estimado",
-    estimated_hint: "Algunos precios de mercado de esta carga aún no estaban publicados: el coste usa una estimación.",
+    estimated_hint: "Algunos precios de mercado o peajes regulados de esta carga aún no estaban publicados (o sin confirmar): el coste usa una estimación.",
     status_waiting_timer: "Vehículo conectado · esperando a un temporizador",
     schedule_title: |name| format!("{name}: programación"),
     weekdays_short: ["Lun", "Mar", "Mié", "Jue", "Vie", "Sáb", "Dom"],
     time_format: "Escribe las horas como HH:MM.",
+    plan_title: "Lista para",
+    plan_intro: "Indica cuándo sales y cuánta energía necesita el coche: el cargador carga en los cuartos de hora más baratos hasta entonces y espera fuera de ellos.",
+    plan_once: "Una vez",
+    plan_repeat: "Cada semana",
+    plan_kind: "Salida",
+    plan_departure: "Fecha y hora de salida",
+    plan_departure_time: "Hora de salida",
+    plan_energy: "Energía (kWh)",
+    plan_save: "Planificar la carga",
+    plan_delete: "Borrar el plan",
+    plan_none: "Sin plan: el cargador carga según sus temporizadores.",
+    plan_chart: "Cuartos de hora elegidos y sus precios",
+    plan_date_format: "Elige una fecha y una hora.",
+    plan_energy_format: "Escribe la energía en kWh, como 20.",
+    plan_prices_missing: "No se puede cumplir: faltan precios de mercado hasta la salida.",
+    plan_departure_passed: "No se puede cumplir: la salida no es posterior a ahora.",
+    plan_by: |energy, departure| format!("{energy} para el {departure}"),
+    plan_costs: |cost, at_once| {
+        format!("Coste previsto {cost}, frente a {at_once} cargando enseguida (solo energía).")
+    },
+    plan_not_enough_time: |most| {
+        format!(
+            "No se puede cumplir: como mucho se pueden cargar {most} antes de la salida con los límites y temporizadores del cargador. El cargador carga enseguida."
+        )
+    },
+    habits_title: "Según tus costumbres",
+    habits_on: ["Los días laborables", "Los fines de semana"],
+    habits_in: ["en días laborables", "en fines de semana"],
+    habits_typical: |on, plug_in, departure, energy| {
+        format!(
+            "{on} sueles enchufar a las {plug_in} y desenchufar a las {departure}, tras cargar unos {energy}."
+        )
+    },
+    habits_rule: |weeks, charges, days, least| {
+        format!(
+            "La mediana de tus {charges} cargas de las últimas {weeks} semanas {days} (hacen falta al menos {least})."
+        )
+    },
+    habits_too_few: |on, charges, weeks, least| {
+        let charges = if charges == 1 { "1 carga".to_owned() } else { format!("{charges} cargas") };
+        format!(
+            "{on}: {charges} en las últimas {weeks} semanas, pocas para proponer un plan (hacen falta al menos {least})."
+        )
+    },
+    habits_accept: |days, departure, energy| {
+        format!("Planificar {days}: lista a las {departure} con {energy}")
+    },
+    saved_by_plans: "Ahorrado con planes",
+    saved_by_plans_detail: |charges, cost, at_once| {
+        let charges = if charges == 1 {
+            "1 carga con un plan costó".to_owned()
+        } else {
+            format!("{charges} cargas con un plan costaron")
+        };
+        format!(
+            "{charges} {cost}, frente a {at_once} cargando enseguida desde que se enchufó (misma tarifa)."
+        )
+    },
     timers_title: "Temporizadores",
     timers_intro: "Con un temporizador activo, el coche enchufado solo carga dentro de su franja. Hasta 2 temporizadores; se suman.",
     timers_none: "Sin temporizadores: el coche enchufado carga enseguida.",
@@ -511,4 +652,94 @@ pub const ES_APP: AppTexts = AppTexts {
     slot_kw: |profile, n| format!("{profile}: tramo {n} potencia máxima (kW)"),
     remove_slot: |profile, n| format!("{profile}: quitar el tramo {n}"),
     add_slot: |_| "Añadir tramo".to_owned(),
+
+    nav_help: "Ayuda y soporte",
+    help_title: "Ayuda y soporte",
+    help_intro: "Respuestas a preguntas frecuentes, qué puede hacer cada rol, cómo conectar un cargador real y una forma de escribirnos.",
+    help_contents: "En esta página",
+    faq_title: "Preguntas frecuentes",
+    faq: [
+        (
+            "No puedo desbloquear mi cargador. ¿Cuál es la solución?",
+            "Si el portal no funciona, no tienes tu teléfono, has perdido tu cuenta o algo no va bien y necesitas desbloquear tu cargador (bloqueado antes por ti) de inmediato: corta su alimentación en las protecciones (internas o externas), espera 5 segundos y vuelve a conectarlas. El cargador siempre arranca desbloqueado.",
+        ),
+        (
+            "¿Cómo sé si mi cargador está conectado a Internet?",
+            "Tu lista de cargadores y la página de cada cargador muestran su estado en directo: un cargador sin conexión indica \u{201c}Dispositivo desconectado\u{201d} y sus controles esperan a que vuelva. La configuración de un cargador OCPP dice además si está conectado y qué informó al arrancar por última vez.",
+        ),
+        (
+            "¿Por qué mi cargador reduce la potencia durante el último minuto de carga?",
+            "Para alargar la vida del cargador, se evitan los arcos eléctricos en sus contactos: cuando la carga está a punto de terminar, baja la potencia al mínimo antes de cortar la alimentación del vehículo.",
+        ),
+        (
+            "¿Qué hago si mi cargador no se conecta por Bluetooth?",
+            "Reinicia tu teléfono. Cierra la aplicación por completo y vuelve a abrirla (comprueba que no queda en segundo plano). Apaga y enciende el Bluetooth. El portal llega a tu cargador por Internet, no por Bluetooth.",
+        ),
+        (
+            "¿Necesitas soporte técnico?",
+            "Envía una solicitud con el formulario del final de esta página y te contactaremos lo antes posible con la mejor solución.",
+        ),
+    ],
+    roles_title: "Qué puede hacer cada rol",
+    roles_intro: "Quien añade un cargador es su propietario, y puede compartirlo con otras personas como editor o visualizador.",
+    roles_action: "Acción",
+    roles_rows: [
+        "Ver su estado, potencia, estadísticas, cargas, horarios y tarifa",
+        "Ver los códigos de las tarjetas RFID completos (los visualizadores los ven ocultos)",
+        "Cambiar configuración, intensidad, bloqueo, pausa, horarios, tarifa y tarjetas",
+        "Reiniciarlo, actualizar su firmware, calibrarlo",
+        "Compartirlo, cambiar roles, quitar personas",
+        "Crear una contraseña OCPP nueva, eliminar el cargador",
+        "Dejar un cargador compartido contigo",
+    ],
+    yes: "Sí",
+    no: "No",
+    connect_title: "Conectar un cargador real",
+    connect_intro: "Además de los cargadores simulados, el portal es un sistema central OCPP 1.6J: se puede añadir cualquier cargador que hable OCPP 1.6J (JSON sobre WebSocket).",
+    connect_steps: [
+        "En tu lista de cargadores elige Añadir cargador y después Cualquier cargador OCPP 1.6J.",
+        "Indica el ID de punto de carga que pondrás en el cargador y un nombre. El portal muestra los ajustes que hay que introducir, con una contraseña que solo enseña esta vez, y espera a que el cargador se conecte.",
+        "Introduce estos ajustes en la configuración OCPP del cargador (app V2C Trydan: Ajustes, OCPP) y activa OCPP.",
+    ],
+    connect_setting: "En la configuración OCPP del cargador",
+    connect_value: "Valor",
+    connect_url: "URL del sistema central",
+    connect_url_note: "sin el ID; algunos cargadores lo quieren al final: …/ocpp/<ID>",
+    connect_id: (
+        "ID del punto de carga (ID, Identity)",
+        "el ID que diste en el portal, exacto (mayúsculas incluidas)",
+    ),
+    connect_password: (
+        "Contraseña, AuthorizationKey (perfil de seguridad 1)",
+        "la contraseña que mostró el portal",
+    ),
+    connect_notes: [
+        "Un cargador con dos conectores aparece como dos cargadores en el portal. Su página de configuración muestra si está conectado y crea una contraseña nueva (la anterior deja de valer al momento).",
+        "Un cargador que calla durante dos latidos se muestra desconectado. Un punto de carga desconocido, o una contraseña errónea, se rechaza.",
+    ],
+    keys_title: "Teclado",
+    keys_intro: "El portal no tiene atajos propios; todo funciona con el teclado:",
+    keys: [
+        (
+            "Tab, Mayús+Tab",
+            "pasar entre enlaces, botones y campos; el primer Tab ofrece \u{201c}Saltar al contenido\u{201d}",
+        ),
+        ("Intro, Espacio", "seguir un enlace, pulsar un botón, abrir una pregunta de arriba"),
+        ("Escape", "cerrar el menú de la cuenta o un diálogo"),
+        ("Flechas, Re Pág, Av Pág", "cambiar la intensidad de carga en el control deslizante"),
+    ],
+    version_title: "Versión",
+    version_line: |version| format!("Charge Portal versión {version}"),
+    changelog_title: "Historial de versiones",
+    changelog_note: "El historial de versiones está en inglés.",
+    support_title: "Solicitud de soporte",
+    support_intro: "Escribe a nuestro equipo de soporte. Se adjuntan tu cuenta y el cargador que elijas, y te enviamos una copia por correo.",
+    subject: "Asunto",
+    message: "Mensaje",
+    message_hint: "Qué ha pasado y qué esperabas. Al menos 10 caracteres.",
+    support_no_charger: "Ninguno",
+    support_charger_hint: "Se adjuntan su ID, modelo, firmware y conexión.",
+    support_submit: "Enviar solicitud",
+    support_pending: "Enviando…",
+    support_sent: |email| format!("Tu solicitud se ha enviado. Hemos enviado una copia a {email}."),
 };

@@ -7,6 +7,8 @@
 mod en;
 mod es;
 
+use charge_model::charger::Role;
+use charge_model::tariff::Tariff;
 use charge_model::{ErrorCode, Language, Problem, Reason};
 use leptos::prelude::*;
 
@@ -69,6 +71,22 @@ impl I18n {
         texts(self.language.get())
     }
 
+    /// Why a sign-in with a provider failed.
+    pub fn oidc_failure(&self, failure: charge_model::oidc::OidcFailure) -> &'static str {
+        use charge_model::oidc::OidcFailure as F;
+        let t = self.t();
+        match failure {
+            F::Cancelled => t.oidc_cancelled,
+            F::ProviderError => t.oidc_provider_error,
+            F::Expired => t.oidc_expired,
+            F::InvalidToken => t.oidc_invalid_token,
+            F::Unreachable => t.oidc_unreachable,
+            F::UnverifiedEmail => t.oidc_unverified_email,
+            F::LinkedElsewhere => t.oidc_linked_elsewhere,
+            F::UnknownProvider => t.oidc_unknown_provider,
+        }
+    }
+
     /// The message for a field's problem.
     pub fn problem(&self, problem: &Problem) -> String {
         let t = self.t();
@@ -83,6 +101,7 @@ impl I18n {
             Problem::Mismatch => t.problem_mismatch.to_owned(),
             Problem::SameAsCurrent => t.problem_same_as_current.to_owned(),
             Problem::InvalidChargerId => t.problem_invalid_charger_id.to_owned(),
+            Problem::InvalidChargePointId => t.problem_invalid_charge_point_id.to_owned(),
             Problem::UnknownCharger => t.problem_unknown_charger.to_owned(),
             Problem::ChargerTaken => t.problem_charger_taken.to_owned(),
             Problem::AlreadyYours => t.problem_already_yours.to_owned(),
@@ -106,9 +125,13 @@ impl I18n {
             Problem::InvalidDate => t.problem_invalid_date.to_owned(),
             Problem::NotOneOf(choices) => (t.problem_not_one_of)(choices),
             Problem::PeriodTooLong { max_days } => (t.problem_period_too_long)(*max_days),
+            Problem::DepartureWindow { max_days } => (t.problem_departure_window)(*max_days),
             Problem::NotSupported => t.problem_not_supported.to_owned(),
             // What the decoder said is English and for API users.
             Problem::InvalidValue(_) => t.problem_invalid_value.to_owned(),
+            Problem::InvalidTrydanAddress => t.problem_invalid_trydan_address.to_owned(),
+            Problem::NoTrydanAtAddress => t.problem_no_trydan_at_address.to_owned(),
+            Problem::OffQuarterHour(times) => (t.problem_off_quarter_hour)(times),
             // Worded by the portal already, or an unknown code from a newer server.
             Problem::Other(message) => message.clone(),
         }
@@ -136,6 +159,8 @@ impl I18n {
                     Some(Reason::ChargerOffline) => t.reason_charger_offline.to_owned(),
                     Some(Reason::DynamicPowerOn) => t.reason_dynamic_power_on.to_owned(),
                     Some(Reason::ChargerBusy) => t.reason_charger_busy.to_owned(),
+                    Some(Reason::ChargerRefused) => t.reason_charger_refused.to_owned(),
+                    Some(Reason::ChargerNoAnswer) => t.reason_charger_no_answer.to_owned(),
                     Some(Reason::OwnerOnly) => t.reason_owner_only.to_owned(),
                     Some(Reason::EditorOnly) => t.reason_editor_only.to_owned(),
                     Some(Reason::NoSuchCharger) => t.reason_no_such_charger.to_owned(),
@@ -144,6 +169,7 @@ impl I18n {
                     Some(Reason::NoSuchInvitation) => t.reason_no_such_invitation.to_owned(),
                     Some(Reason::NoSuchSession) => t.reason_no_such_session.to_owned(),
                     Some(Reason::NoSuchCharge) => t.reason_no_such_charge.to_owned(),
+                    Some(Reason::LastWayIn) => t.reason_last_way_in.to_owned(),
                     Some(Reason::NoSuchEndpoint | Reason::NoSuchResource | Reason::Unknown) | None => {
                         match body.code {
                             ErrorCode::Forbidden => t.error_forbidden.to_owned(),
@@ -197,6 +223,45 @@ pub type Text = fn(&'static Texts) -> &'static str;
 pub fn tr(pick: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let i18n = use_i18n();
     move || pick(i18n.t())
+}
+
+/// The role's name in the current language.
+pub fn role_name(role: Role, i18n: I18n) -> &'static str {
+    let t = i18n.t();
+    match role {
+        Role::Owner => t.role_owner,
+        Role::Editor => t.role_editor,
+        Role::Viewer => t.role_viewer,
+    }
+}
+
+/// The tariff kinds, as the tariff page lists them.
+pub const TARIFF_KINDS: [&str; 6] =
+    ["flat", "time_ranges", "day_time_ranges", "indexed", "pvpc", "omie_spot"];
+
+/// The kind of `tariff`, one of [`TARIFF_KINDS`].
+pub fn tariff_kind(tariff: &Tariff) -> &'static str {
+    match tariff {
+        Tariff::Flat { .. } => TARIFF_KINDS[0],
+        Tariff::TimeRanges { .. } => TARIFF_KINDS[1],
+        Tariff::DayTimeRanges { .. } => TARIFF_KINDS[2],
+        Tariff::Indexed { .. } => TARIFF_KINDS[3],
+        Tariff::Pvpc => TARIFF_KINDS[4],
+        Tariff::OmieSpot => TARIFF_KINDS[5],
+    }
+}
+
+/// The name of a tariff kind in the current language.
+pub fn tariff_kind_name(kind: &str, i18n: I18n) -> &'static str {
+    let t = i18n.t();
+    match kind {
+        "flat" => t.tariff_flat,
+        "time_ranges" => t.tariff_time_ranges,
+        "day_time_ranges" => t.tariff_day_time_ranges,
+        "indexed" => t.tariff_indexed,
+        "pvpc" => t.tariff_pvpc,
+        _ => t.tariff_omie,
+    }
 }
 
 /// The app's [`I18n`].
@@ -276,6 +341,19 @@ pub struct Texts {
     pub register_pending: &'static str,
     pub password_hint: &'static str,
     pub have_account: &'static str,
+    /// "Continue with {provider}" (an OpenID Connect provider).
+    pub continue_with: fn(&str) -> String,
+    pub oidc_cancelled: &'static str,
+    pub oidc_provider_error: &'static str,
+    pub oidc_expired: &'static str,
+    pub oidc_invalid_token: &'static str,
+    pub oidc_unreachable: &'static str,
+    pub oidc_unverified_email: &'static str,
+    pub oidc_linked_elsewhere: &'static str,
+    pub oidc_unknown_provider: &'static str,
+    /// The address has an account: log in to link {provider}.
+    pub oidc_link_pending: fn(&str) -> String,
+    pub oidc_link_invalid: &'static str,
 
     // Check your email
     pub check_email_title: &'static str,
@@ -324,6 +402,7 @@ pub struct Texts {
     pub problem_mismatch: &'static str,
     pub problem_same_as_current: &'static str,
     pub problem_invalid_charger_id: &'static str,
+    pub problem_invalid_charge_point_id: &'static str,
     pub problem_unknown_charger: &'static str,
     pub problem_charger_taken: &'static str,
     pub problem_already_yours: &'static str,
@@ -350,8 +429,12 @@ pub struct Texts {
     pub problem_not_one_of: fn(&str) -> String,
     /// The most days a period may have.
     pub problem_period_too_long: fn(u32) -> String,
+    pub problem_departure_window: fn(u32) -> String,
     pub problem_not_supported: &'static str,
     pub problem_invalid_value: &'static str,
+    pub problem_invalid_trydan_address: &'static str,
+    pub problem_no_trydan_at_address: &'static str,
+    pub problem_off_quarter_hour: fn(&str) -> String,
 
     // Errors
     pub error_network: &'static str,
@@ -371,6 +454,8 @@ pub struct Texts {
     pub reason_charger_offline: &'static str,
     pub reason_dynamic_power_on: &'static str,
     pub reason_charger_busy: &'static str,
+    pub reason_charger_refused: &'static str,
+    pub reason_charger_no_answer: &'static str,
     pub reason_owner_only: &'static str,
     pub reason_editor_only: &'static str,
     pub reason_no_such_charger: &'static str,
@@ -379,6 +464,7 @@ pub struct Texts {
     pub reason_no_such_invitation: &'static str,
     pub reason_no_such_session: &'static str,
     pub reason_no_such_charge: &'static str,
+    pub reason_last_way_in: &'static str,
 }
 
 /// The texts of the logged-in pages, in one language: reached through [`Texts`] (it
@@ -404,6 +490,7 @@ pub struct AppTexts {
     pub delete_account_button: &'static str,
     pub delete_dialog_title: &'static str,
     pub delete_dialog_body: &'static str,
+    pub delete_dialog_body_no_password: &'static str,
     pub delete_confirm: &'static str,
 
     // Chargers (home)
@@ -413,6 +500,44 @@ pub struct AppTexts {
     pub add_charger: &'static str,
     pub add_charger_intro: &'static str,
     pub add_charger_submit: &'static str,
+    pub model_ocpp: &'static str,
+    pub add_kind: &'static str,
+    pub add_kind_v2c: &'static str,
+    pub add_kind_ocpp: &'static str,
+    pub add_kind_trydan: &'static str,
+    pub add_trydan_intro: &'static str,
+    pub trydan_address: &'static str,
+    pub trydan_address_hint: &'static str,
+    pub trydan_link_title: &'static str,
+    pub trydan_link_intro: &'static str,
+    pub trydan_serial: &'static str,
+    pub trydan_not_available_title: &'static str,
+    pub trydan_not_available: &'static str,
+    pub trydan_kept_by_portal: &'static str,
+    pub trydan_no_history: &'static str,
+    pub add_ocpp_intro: &'static str,
+    pub charge_point_id: &'static str,
+    pub charge_point_id_hint: &'static str,
+    pub ocpp_connect_title: &'static str,
+    pub ocpp_connect_intro: &'static str,
+    pub ocpp_endpoint: &'static str,
+    pub ocpp_password: &'static str,
+    pub ocpp_password_once: &'static str,
+    pub ocpp_password_hidden: &'static str,
+    pub ocpp_waiting: &'static str,
+    pub ocpp_connected: &'static str,
+    pub ocpp_done: &'static str,
+    pub copy: &'static str,
+    pub copied: &'static str,
+    pub ocpp_link_title: &'static str,
+    pub ocpp_link_intro: &'static str,
+    pub ocpp_link_connected: &'static str,
+    pub ocpp_link_disconnected: &'static str,
+    pub ocpp_link_never: &'static str,
+    pub ocpp_reported: &'static str,
+    pub ocpp_connector: &'static str,
+    pub ocpp_new_password: &'static str,
+    pub ocpp_new_password_body: &'static str,
     pub adding: &'static str,
     pub charger_added: fn(&str) -> String,
     pub charger_id: &'static str,
@@ -569,6 +694,16 @@ pub struct AppTexts {
     pub revoke: &'static str,
     pub invitation_pending: &'static str,
     pub sessions_title: &'static str,
+    pub providers_title: &'static str,
+    pub providers_intro: &'static str,
+    pub providers_no_password: &'static str,
+    /// "Link {provider}"
+    pub link_provider: fn(&str) -> String,
+    pub unlink: &'static str,
+    /// Accessible name of the unlink button: "Unlink {provider}".
+    pub unlink_of: fn(&str) -> String,
+    /// "{provider} is linked."
+    pub provider_linked: fn(&str) -> String,
     pub sessions_intro: &'static str,
     pub session_device: &'static str,
     pub session_address: &'static str,
@@ -670,6 +805,10 @@ pub struct AppTexts {
     pub tolls_p2: &'static str,
     pub tolls_p3: &'static str,
     pub margin: &'static str,
+    pub tolls_override: &'static str,
+    pub tolls_override_hint: fn(&str, &str, &str) -> String,
+    pub tolls_unconfirmed: &'static str,
+    pub cost_note: &'static str,
     pub tariff_saved: &'static str,
     pub range_format: &'static str,
     pub range_price: fn(&str, usize) -> String,
@@ -696,6 +835,41 @@ pub struct AppTexts {
     pub schedule_title: fn(&str) -> String,
     pub weekdays_short: [&'static str; 7],
     pub time_format: &'static str,
+    pub plan_title: &'static str,
+    pub plan_intro: &'static str,
+    pub plan_once: &'static str,
+    pub plan_repeat: &'static str,
+    pub plan_kind: &'static str,
+    pub plan_departure: &'static str,
+    pub plan_departure_time: &'static str,
+    pub plan_energy: &'static str,
+    pub plan_save: &'static str,
+    pub plan_delete: &'static str,
+    pub plan_none: &'static str,
+    pub plan_chart: &'static str,
+    pub plan_date_format: &'static str,
+    pub plan_energy_format: &'static str,
+    pub plan_prices_missing: &'static str,
+    pub plan_departure_passed: &'static str,
+    pub plan_by: fn(&str, &str) -> String,
+    pub plan_costs: fn(&str, &str) -> String,
+    pub plan_not_enough_time: fn(&str) -> String,
+    pub habits_title: &'static str,
+    /// "On weekdays", "At weekends": the start of a sentence about a habit.
+    pub habits_on: [&'static str; 2],
+    /// "on weekdays", "at weekends": inside a sentence.
+    pub habits_in: [&'static str; 2],
+    /// (on the days, plug-in time, departure time, energy)
+    pub habits_typical: fn(&str, &str, &str, &str) -> String,
+    /// (weeks, charges, in the days, the fewest needed)
+    pub habits_rule: fn(u32, u32, &str, u32) -> String,
+    /// (on the days, charges, weeks, the fewest needed)
+    pub habits_too_few: fn(&str, u32, u32, u32) -> String,
+    /// (in the days, departure time, energy)
+    pub habits_accept: fn(&str, &str, &str) -> String,
+    pub saved_by_plans: &'static str,
+    /// (charges, their cost, at once)
+    pub saved_by_plans_detail: fn(i64, &str, &str) -> String,
     pub timers_title: &'static str,
     pub timers_intro: &'static str,
     pub timers_none: &'static str,
@@ -727,4 +901,57 @@ pub struct AppTexts {
     pub slot_kw: fn(&str, usize) -> String,
     pub remove_slot: fn(&str, usize) -> String,
     pub add_slot: fn(&str) -> String,
+
+    // Help and support
+    pub nav_help: &'static str,
+    pub help_title: &'static str,
+    pub help_intro: &'static str,
+    pub help_contents: &'static str,
+    pub faq_title: &'static str,
+    /// (question, answer) pairs, from the V2C Cloud guide's FAQ.
+    pub faq: [(&'static str, &'static str); 5],
+    pub roles_title: &'static str,
+    pub roles_intro: &'static str,
+    pub roles_action: &'static str,
+    /// What a role may do, by row of the help page's table (see `pages::help::ROLE_ROWS`).
+    pub roles_rows: [&'static str; 7],
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub connect_title: &'static str,
+    pub connect_intro: &'static str,
+    pub connect_steps: [&'static str; 3],
+    pub connect_setting: &'static str,
+    pub connect_value: &'static str,
+    /// (setting in the charger, what to enter) for the ID and the password; the URL row is built.
+    pub connect_url: &'static str,
+    pub connect_url_note: &'static str,
+    pub connect_id: (&'static str, &'static str),
+    pub connect_password: (&'static str, &'static str),
+    pub connect_notes: [&'static str; 2],
+    pub keys_title: &'static str,
+    pub keys_intro: &'static str,
+    /// (keys, what they do).
+    pub keys: [(&'static str, &'static str); 4],
+    pub version_title: &'static str,
+    pub version_line: fn(&str) -> String,
+    pub changelog_title: &'static str,
+    pub changelog_note: &'static str,
+    pub support_title: &'static str,
+    pub support_intro: &'static str,
+    pub subject: &'static str,
+    pub message: &'static str,
+    pub message_hint: &'static str,
+    pub support_no_charger: &'static str,
+    pub support_charger_hint: &'static str,
+    pub support_submit: &'static str,
+    pub support_pending: &'static str,
+    pub support_sent: fn(&str) -> String,
+}
+
+/// A charger model's name: the makes' own names, and "OCPP charger" in the user's language.
+pub fn model_name(model: charge_model::charger::ChargerModel, t: &'static Texts) -> &'static str {
+    match model {
+        charge_model::charger::ChargerModel::Ocpp => t.model_ocpp,
+        other => other.name(),
+    }
 }

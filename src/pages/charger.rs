@@ -4,169 +4,22 @@ use charge_model::charger::{ChargerDetail, ChargerId, ChargerStatus, Role};
 use charge_model::statistics::{BucketSize, Period};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::use_params_map;
 
 use crate::api::{self, ApiError};
 use crate::charts::echarts;
 use crate::charts::power::{PowerChart, WINDOW_SECS};
 use crate::clock::{now_ms, today};
+use crate::components::charger_frame::WithCharger;
 use crate::components::charger_status::StatusBadge;
-use crate::components::cost::CostCell;
-use crate::components::title::{use_dynamic_title, use_title};
+use crate::components::cost::{CostCell, CostNote};
+use crate::components::load::{ApiErrorNote, Loaded};
+use crate::components::title::use_dynamic_title;
 use crate::format;
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{model_name, role_name, tr, use_i18n};
 use crate::live::{Live, use_live};
-use crate::pages::chargers::role_name;
-use crate::session::use_session;
 
 /// How long the slider must rest before the new current is sent.
 const SLIDER_DEBOUNCE_MS: u64 = 350;
-
-/// Loads a charger's detail for a page under `/chargers/:id`, with the common
-/// "not found" and error states; `show` renders the loaded detail with the user's role.
-///
-/// The detail is loaded again whenever the chargers the user can see change (`access`
-/// events). A new role reaches the page already shown through the role signal, so the page
-/// keeps its state; a charger no longer visible turns the page to "not found". The view is
-/// replaced only when what the page is about changes, and synchronously, so that the old
-/// view's effects go with the values they read. (Not a `<Transition>`: its re-run disposes
-/// of the old view's values at once but keeps the view and its effects until the reload
-/// resolves, and the next live status then made them read disposed values.)
-#[component]
-pub fn WithCharger(show: fn(ChargerDetail, Signal<Role>) -> AnyView) -> impl IntoView {
-    let params = use_params_map();
-    let session = use_session();
-    let live = use_live();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|raw| ChargerId::parse(&raw).ok())));
-    let detail = LocalResource::new(move || {
-        let id = id.get();
-        live.access_version();
-        async move {
-            let Some(id) = id else { return Ok(None) };
-            let found = api::found(api::charger(&id).await);
-            match &found {
-                Ok(Some(detail)) => live.apply(&detail.summary.id, detail.summary.status.clone()),
-                Ok(None) => {}
-                Err(error) => session.notice(error),
-            }
-            found
-        }
-    });
-    // What the page is about; `None` until the first answer.
-    let shown = Memo::new(move |before: Option<&Option<Shown>>| {
-        let before = before.and_then(Option::as_ref);
-        id.with(|id| {
-            detail.with(|loaded| loaded.as_ref().map(|loaded| Shown::of(loaded, before, id.as_ref())))
-        })
-    });
-    let role = Memo::new(move |before: Option<&Role>| {
-        detail.with(|loaded| match loaded {
-            Some(Ok(Some(detail))) => detail.summary.role,
-            _ => before.copied().unwrap_or(Role::Viewer),
-        })
-    });
-    move || match shown.get() {
-        None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
-        // The detail as loaded now: later loads reach the view through `role`.
-        Some(Shown::Charger { .. }) => match detail.get_untracked() {
-            Some(Ok(Some(detail))) => show(detail, role.into()),
-            _ => ().into_any(),
-        },
-        Some(Shown::Missing { unshared }) => view! { <ChargerNotFound unshared /> }.into_any(),
-        Some(Shown::Failed) => match detail.get_untracked() {
-            Some(Err(error)) => view! { <ChargerLoadError error /> }.into_any(),
-            _ => ().into_any(),
-        },
-    }
-}
-
-/// What a page under `/chargers/:id` shows.
-#[derive(Clone, PartialEq)]
-enum Shown {
-    Charger {
-        id: ChargerId,
-        owner: bool,
-    },
-    /// Not among the user's chargers; `unshared` when the page showed it until a change of
-    /// access (someone else's charger: its owner stopped sharing it, or removed it).
-    Missing {
-        unshared: bool,
-    },
-    Failed,
-}
-
-impl Shown {
-    /// What to show for `loaded`, the detail of the charger `id` of the route, after `before`.
-    fn of(
-        loaded: &Result<Option<ChargerDetail>, ApiError>,
-        before: Option<&Shown>,
-        id: Option<&ChargerId>,
-    ) -> Shown {
-        match loaded {
-            Ok(Some(detail)) => {
-                Shown::Charger { id: detail.summary.id.clone(), owner: detail.summary.role.is_owner() }
-            }
-            Ok(None) => Shown::Missing {
-                unshared: matches!(before, Some(Shown::Charger { id: was, owner: false }) if Some(was) == id),
-            },
-            Err(_) => Shown::Failed,
-        }
-    }
-}
-
-/// The top of a charger's sub-page (settings, schedule, tariff): the way back, the title
-/// (also the document's), and the read-only note for a viewer.
-#[component]
-pub fn SubpageHeading(
-    id: ChargerId,
-    /// The charger's name, as it is now (it can change on the page).
-    #[prop(into)]
-    name: Signal<String>,
-    /// The page's title.
-    #[prop(into)]
-    title: Signal<String>,
-    /// Whether the user may change what the page shows (it follows a change of role).
-    #[prop(into)]
-    can_edit: Signal<bool>,
-) -> impl IntoView {
-    use_dynamic_title(move || title.get());
-    view! {
-        <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumbs)>
-            <a href="/">{tr(|t| t.chargers_title)}</a>
-            " / "
-            <a href=format!("/chargers/{id}")>{name}</a>
-        </nav>
-        <h1>{title}</h1>
-        {move || (!can_edit.get()).then(|| view! { <p class="note">{tr(|t| t.settings_read_only)}</p> })}
-    }
-}
-
-/// The page of a charger the user cannot see; `unshared` when it was shown until its owner
-/// stopped sharing it.
-#[component]
-fn ChargerNotFound(unshared: bool) -> impl IntoView {
-    use_title(tr(|t| t.charger_not_found_title));
-    let body = if unshared { tr(|t| t.charger_unshared_body) } else { tr(|t| t.charger_not_found_body) };
-    view! {
-        <div class="page narrow">
-            <h1>{tr(|t| t.charger_not_found_title)}</h1>
-            <p>{body}</p>
-            <a href="/">{tr(|t| t.back_to_chargers)}</a>
-        </div>
-    }
-}
-
-#[component]
-fn ChargerLoadError(error: ApiError) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div class="page narrow">
-            <div class="form-error" role="alert">
-                <p>{move || i18n.error(&error)}</p>
-            </div>
-        </div>
-    }
-}
 
 #[component]
 pub fn ChargerPage() -> impl IntoView {
@@ -187,8 +40,11 @@ fn ChargerView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let schedule_href = format!("/chargers/{id}/schedule");
     let tariff_href = format!("/chargers/{id}/tariff");
     let statistics_href = format!("/chargers/{id}/statistics");
-    let cover = format!("/covers/{}.svg", summary.cover.tag());
+    let cover = crate::assets::cover(summary.cover);
     let shared_by = summary.shared_by.clone();
+    let model = summary.model;
+    // A Trydan read through its local API keeps no charges the portal could list.
+    let local_api = detail.trydan.is_some();
 
     view! {
         <div class="page charger-page">
@@ -200,7 +56,7 @@ fn ChargerView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
                 <div class="charger-title">
                     <h1>{summary.name.clone()}</h1>
                     <p class="muted">
-                        {summary.model.name()} " · " {tr(|t| t.charger_id)} " " <code>{id.to_string()}</code>
+                        {move || model_name(model, i18n.t())} " · " {tr(|t| t.charger_id)} " " <code>{id.to_string()}</code>
                         " · " {move || role_name(role.get(), i18n)}
                     </p>
                     {shared_by.map(|owner| view! { <p class="note">{move || (i18n.t().shared_with_you)(&owner, role_name(role.get(), i18n))}</p> })}
@@ -239,7 +95,11 @@ fn ChargerView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
                 <h2 id="power-title">{tr(|t| t.power_title)}</h2>
                 <LivePower id=id.clone() status />
             </section>
-            <RecentCharges id />
+            {if local_api {
+                view! { <NoHistory /> }.into_any()
+            } else {
+                view! { <RecentCharges id /> }.into_any()
+            }}
         </div>
     }
 }
@@ -320,7 +180,6 @@ fn Controls(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
-    let session = use_session();
     let error = RwSignal::new(None::<ApiError>);
     let pending = RwSignal::new(false);
     let locked = Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.locked)));
@@ -334,10 +193,7 @@ fn Controls(
             spawn_local(async move {
                 match call.await {
                     Ok(status) => live.apply(&id, status),
-                    Err(failure) => {
-                        session.notice(&failure);
-                        error.set(Some(failure));
-                    }
+                    Err(failure) => error.set(Some(failure)),
                 }
                 pending.set(false);
             });
@@ -384,9 +240,7 @@ fn Controls(
                 </button>
             </div>
         </div>
-        <div class="form-error" role="alert">
-            {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-        </div>
+        <ApiErrorNote error />
     }
 }
 
@@ -413,7 +267,6 @@ fn CurrentSlider(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
-    let session = use_session();
     let reported = Memo::new(move |_| status.with(|s| s.as_ref().map(|s| s.intensity_a)));
     let online = Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.online)));
     let dynamic = Memo::new(move |_| status.with(|s| s.as_ref().is_some_and(|s| s.dynamic_power)));
@@ -457,7 +310,6 @@ fn CurrentSlider(
                                 applied.set(true);
                             }
                             Err(failure) => {
-                                session.notice(&failure);
                                 error.set(Some(failure));
                                 if let Some(amps) = reported.get_untracked() {
                                     value.set(amps.clamp(min, max));
@@ -524,14 +376,23 @@ fn CurrentSlider(
                     }
                 }}
             </p>
-            <div class="form-error" role="alert">
-                {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-            </div>
+            <ApiErrorNote error />
         </div>
     }
 }
 
 /// The latest finished charges with their cost (frozen when recorded).
+/// In place of the recent charges of a Trydan read through its local API: why there are none.
+#[component]
+fn NoHistory() -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby="charges-title">
+            <h2 id="charges-title">{tr(|t| t.recent_charges)}</h2>
+            <p class="muted">{tr(|t| t.trydan_no_history)}</p>
+        </section>
+    }
+}
+
 #[component]
 fn RecentCharges(id: ChargerId) -> impl IntoView {
     let i18n = use_i18n();
@@ -579,11 +440,10 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
                 </a>
             </div>
             <p class="muted">{this_month}</p>
-            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match sessions.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr(|t| t.no_charges)}</p> }.into_any(),
-                        Ok(list) => view! {
+            <Loaded resource=sessions show=move |list| if list.is_empty() {
+                view! { <p class="muted">{tr(|t| t.no_charges)}</p> }.into_any()
+            } else {
+                view! {
                             <div class="table-scroll">
                                 <table class="data-table">
                                     <thead>
@@ -609,11 +469,9 @@ fn RecentCharges(id: ChargerId) -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                        }.into_any(),
-                        Err(error) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),
-                    }
-                })}
-            </Transition>
+                            <CostNote />
+                }.into_any()
+            } />
         </section>
     }
 }

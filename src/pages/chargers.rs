@@ -1,36 +1,32 @@
 //! The start page of a logged-in user: their chargers, live, and adding one.
 
-use charge_model::charger::{ChargerSummary, PairRequest, Role};
+use charge_model::charger::{ChargerSummary, PairRequest};
+use charge_model::link::{OcppPairRequest, OcppPairing, TrydanPairRequest};
 use charge_model::sharing::ReceivedInvitation;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
 use crate::api::{self, ApiError};
 use crate::components::charger_status::StatusBadge;
+use crate::components::choice::ChoiceGroup;
 use crate::components::dialog::DialogHandle;
 use crate::components::form::{Form, FormError, Notice, SubmitButton, TextField};
+use crate::components::load::{ApiErrorNote, Loaded};
+use crate::components::ocpp_credentials;
 use crate::components::title::use_title;
-use crate::i18n::{I18n, tr, use_i18n};
+use crate::i18n::{I18n, Text, model_name, role_name, tr, use_i18n};
 use crate::live::use_live;
-use crate::session::use_session;
 
 #[component]
 pub fn ChargersPage() -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
-    let session = use_session();
     use_title(tr(|t| t.chargers_title));
     let reload = RwSignal::new(0_u32);
     let chargers = LocalResource::new(move || {
         live.access_version();
         reload.get();
-        async move {
-            let result = api::chargers().await;
-            if let Err(error) = &result {
-                session.notice(error);
-            }
-            result
-        }
+        async move { api::chargers().await }
     });
     let added = RwSignal::new(None::<ListNotice>);
     let dialog = DialogHandle::new();
@@ -49,18 +45,18 @@ pub fn ChargersPage() -> impl IntoView {
             </div>
             <Notice message=Signal::derive(move || added.get().map(|notice| notice.text(i18n))) />
             <Invitations notice=added reload />
-            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match chargers.await {
-                        Ok(list) if list.is_empty() => view! { <EmptyList dialog /> }.into_any(),
-                        Ok(list) => {
-                            mark("chargers-list:data");
-                            view! { <ChargerGrid list /> }.into_any()
-                        }
-                        Err(error) => view! { <LoadError error reload /> }.into_any(),
+            <Loaded
+                resource=chargers
+                show=move |list| {
+                    if list.is_empty() {
+                        view! { <EmptyList dialog /> }.into_any()
+                    } else {
+                        mark("chargers-list:data");
+                        view! { <ChargerGrid list /> }.into_any()
                     }
-                })}
-            </Transition>
+                }
+                on_error=Box::new(move |error| view! { <LoadError error reload /> }.into_any())
+            />
             <AddChargerDialog dialog on_added />
         </div>
     }
@@ -112,8 +108,9 @@ fn ChargerCard(charger: ChargerSummary) -> impl IntoView {
     // An offline charger's lock state is not known.
     let locked = Memo::new(move |_| status.with(|s| s.as_ref().filter(|s| s.online).map(|s| s.locked)));
     let href = format!("/chargers/{}", charger.id);
-    let cover = format!("/covers/{}.svg", charger.cover.tag());
+    let cover = crate::assets::cover(charger.cover);
     let role = charger.role;
+    let model = charger.model;
     view! {
         <li class="charger-card">
             <img class="cover" src=cover alt="" width="320" height="120" />
@@ -122,7 +119,7 @@ fn ChargerCard(charger: ChargerSummary) -> impl IntoView {
                     <a href=href class="stretched">{charger.name}</a>
                 </h2>
                 <p class="muted">
-                    {charger.model.name()} " · " <span class="role">{move || role_name(role, i18n)}</span>
+                    {move || model_name(model, i18n.t())} " · " <span class="role">{move || role_name(role, i18n)}</span>
                     {charger.shared_by.map(|owner| view! { " · " {move || (i18n.t().shared_by)(&owner)} })}
                 </p>
                 <p class="charger-card-status">
@@ -157,10 +154,10 @@ fn Invitations(
         api::invitations()
     });
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                // A failure here must not hide the chargers: the list below reports errors.
-                let list = invitations.await.unwrap_or_default();
+        {move || {
+                // Nothing while loading; a failure here must not hide the chargers: the list
+                // below reports errors.
+                let list = invitations.get().and_then(Result::ok).unwrap_or_default();
                 (!list.is_empty()).then(|| view! {
                     <section class="card invitations" aria-labelledby="invitations-title">
                         <h2 id="invitations-title">{tr(|t| t.invitations_title)}</h2>
@@ -172,8 +169,7 @@ fn Invitations(
                         </ul>
                     </section>
                 })
-            })}
-        </Transition>
+        }}
     }
 }
 
@@ -224,7 +220,7 @@ fn InvitationRow(
                     {tr(|t| t.decline)}
                 </button>
             </div>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> })}
+            <ApiErrorNote error />
         </li>
     }
 }
@@ -233,16 +229,6 @@ fn InvitationRow(
 fn mark(name: &str) {
     if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
         let _ = performance.mark(name);
-    }
-}
-
-/// The role's name in the current language.
-pub fn role_name(role: Role, i18n: I18n) -> &'static str {
-    let t = i18n.t();
-    match role {
-        Role::Owner => t.role_owner,
-        Role::Editor => t.role_editor,
-        Role::Viewer => t.role_viewer,
     }
 }
 
@@ -272,42 +258,164 @@ fn LoadError(error: ApiError, reload: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-/// Pairs a charger by the ID on its label and a name of the user's choosing.
+/// What kind of charger is being added.
+#[derive(Clone, Copy, PartialEq)]
+enum AddKind {
+    /// A V2C charger, by the ID on its label.
+    V2c,
+    /// Any OCPP 1.6J charger, by the charge point ID set in its OCPP settings.
+    Ocpp,
+    /// A V2C Trydan on the server's network, by its address (read through its local API).
+    Trydan,
+}
+
+/// Pairs a V2C charger by the ID on its label, an OCPP charger by its charge point ID
+/// (then shows what to enter in the charger, and waits for it to connect), or a Trydan on the
+/// server's network by its address; with a name of the user's choosing.
 #[component]
 fn AddChargerDialog(dialog: DialogHandle, on_added: Callback<ChargerSummary>) -> impl IntoView {
     let form = Form::new("add-charger");
+    let kind = RwSignal::new(AddKind::V2c);
     let id = RwSignal::new(String::new());
+    let point = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
+    // An OCPP charger just paired: its credentials are shown until the dialog closes.
+    let paired = RwSignal::new(None::<OcppPairing>);
+    let clear = move || {
+        id.set(String::new());
+        point.set(String::new());
+        address.set(String::new());
+        name.set(String::new());
+    };
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let request = PairRequest { id: id.get_untracked(), name: name.get_untracked() };
-        let checked = request.validate().map(|_| ());
-        form.submit(
-            checked,
-            move || async move { api::pair_charger(&request).await },
-            move |summary| {
-                dialog.close();
-                id.set(String::new());
-                name.set(String::new());
-                on_added.run(summary);
-            },
-        );
+        match kind.get_untracked() {
+            AddKind::V2c => {
+                let request = PairRequest { id: id.get_untracked(), name: name.get_untracked() };
+                let checked = request.validate().map(|_| ());
+                form.submit(
+                    checked,
+                    move || async move { api::pair_charger(&request).await },
+                    move |summary| {
+                        dialog.close();
+                        clear();
+                        on_added.run(summary);
+                    },
+                );
+            }
+            AddKind::Ocpp => {
+                let request =
+                    OcppPairRequest { charge_point_id: point.get_untracked(), name: name.get_untracked() };
+                let checked = request.validate().map(|_| ());
+                form.submit(
+                    checked,
+                    move || async move { api::pair_ocpp(&request).await },
+                    move |pairing| {
+                        clear();
+                        paired.set(Some(pairing));
+                    },
+                );
+            }
+            AddKind::Trydan => {
+                let request =
+                    TrydanPairRequest { address: address.get_untracked(), name: name.get_untracked() };
+                let checked = request.validate().map(|_| ());
+                form.submit(
+                    checked,
+                    move || async move { api::pair_trydan(&request).await },
+                    move |summary| {
+                        dialog.close();
+                        clear();
+                        on_added.run(summary);
+                    },
+                );
+            }
+        }
     };
+    // Closed by "Done", Escape or the close button: the OCPP charger is in the list.
+    let on_close = move |_| {
+        if let Some(pairing) = paired.get_untracked() {
+            paired.set(None);
+            on_added.run(pairing.charger);
+        }
+    };
+    let kinds: Vec<(AddKind, Text)> = vec![
+        (AddKind::V2c, |t| t.add_kind_v2c),
+        (AddKind::Ocpp, |t| t.add_kind_ocpp),
+        (AddKind::Trydan, |t| t.add_kind_trydan),
+    ];
     view! {
-        <dialog node_ref=dialog.node() aria-labelledby="add-charger-title" class="dialog">
-            <form node_ref=form.node() on:submit=on_submit novalidate>
-                <h2 id="add-charger-title">{tr(|t| t.add_charger)}</h2>
-                <p>{tr(|t| t.add_charger_intro)}</p>
-                <FormError form />
-                <TextField form name="id" label=tr(|t| t.charger_id) value=id hint=tr(|t| t.charger_id_hint) />
-                <TextField form name="name" label=tr(|t| t.charger_name) value=name hint=tr(|t| t.charger_name_hint) />
-                <div class="actions">
-                    <button type="button" class="button secondary" on:click=move |_| dialog.close()>
-                        {tr(|t| t.cancel)}
-                    </button>
-                    <SubmitButton form label=tr(|t| t.add_charger_submit) pending_label=tr(|t| t.adding) />
-                </div>
-            </form>
+        <dialog node_ref=dialog.node() aria-labelledby="add-charger-title" class="dialog" on:close=on_close>
+            <Show
+                when=move || paired.with(Option::is_none)
+                fallback=move || {
+                    paired.get().map(|pairing| view! { <OcppConnect pairing dialog /> })
+                }
+            >
+                <form node_ref=form.node() on:submit=on_submit novalidate>
+                    <h2 id="add-charger-title">{tr(|t| t.add_charger)}</h2>
+                    <ChoiceGroup
+                        name="add-kind"
+                        legend=|t| t.add_kind
+                        options=kinds.clone()
+                        value=kind
+                        on_choose=move |chosen| kind.set(chosen)
+                    />
+                    <p>
+                        {move || match kind.get() {
+                            AddKind::V2c => tr(|t| t.add_charger_intro)(),
+                            AddKind::Ocpp => tr(|t| t.add_ocpp_intro)(),
+                            AddKind::Trydan => tr(|t| t.add_trydan_intro)(),
+                        }}
+                    </p>
+                    <FormError form />
+                    {move || match kind.get() {
+                        AddKind::V2c => view! {
+                            <TextField form name="id" label=tr(|t| t.charger_id) value=id hint=tr(|t| t.charger_id_hint) />
+                        }
+                            .into_any(),
+                        AddKind::Ocpp => view! {
+                            <TextField form name="charge_point_id" label=tr(|t| t.charge_point_id) value=point hint=tr(|t| t.charge_point_id_hint) />
+                        }
+                            .into_any(),
+                        AddKind::Trydan => view! {
+                            <TextField form name="address" label=tr(|t| t.trydan_address) value=address hint=tr(|t| t.trydan_address_hint) />
+                        }
+                            .into_any(),
+                    }}
+                    <TextField form name="name" label=tr(|t| t.charger_name) value=name hint=tr(|t| t.charger_name_hint) />
+                    <div class="actions">
+                        <button type="button" class="button secondary" on:click=move |_| dialog.close()>
+                            {tr(|t| t.cancel)}
+                        </button>
+                        <SubmitButton form label=tr(|t| t.add_charger_submit) pending_label=tr(|t| t.adding) />
+                    </div>
+                </form>
+            </Show>
         </dialog>
+    }
+}
+
+/// The second step of adding an OCPP charger: what to enter in it, until it connects.
+#[component]
+fn OcppConnect(pairing: OcppPairing, dialog: DialogHandle) -> impl IntoView {
+    let status = use_live().status(&pairing.charger.id);
+    let online = move || status.with(|s| s.as_ref().is_some_and(|s| s.online));
+    view! {
+        <div class="ocpp-connect">
+            <h2 id="add-charger-title">{tr(|t| t.ocpp_connect_title)}</h2>
+            <p>{tr(|t| t.ocpp_connect_intro)}</p>
+            {ocpp_credentials::shown(pairing.credentials)}
+            <p class="hint">{tr(|t| t.ocpp_password_once)}</p>
+            <p class="connect-state" class:connected=online role="status">
+                {move || if online() { tr(|t| t.ocpp_connected)() } else { tr(|t| t.ocpp_waiting)() }}
+            </p>
+            <div class="actions">
+                <button type="button" class="button primary" on:click=move |_| dialog.close()>
+                    {tr(|t| t.ocpp_done)}
+                </button>
+            </div>
+        </div>
     }
 }

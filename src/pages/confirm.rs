@@ -3,6 +3,7 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::auth_card::AuthCard;
+use crate::components::load::LoadingNote;
 use crate::components::title::use_title;
 use crate::i18n::use_i18n;
 use crate::nav;
@@ -36,7 +37,7 @@ pub fn ConfirmPage() -> impl IntoView {
     view! {
         <AuthCard title=Signal::derive(title)>
             {move || match outcome.get() {
-                Outcome::Pending => view! { <p role="status" class="loading">{i18n.t().loading}</p> }.into_any(),
+                Outcome::Pending => view! { <LoadingNote /> }.into_any(),
                 Outcome::Confirmed => {
                     view! {
                         <p role="status">{i18n.t().confirmed_body}</p>

@@ -5,31 +5,24 @@ use charge_model::sessions::HistoryPage;
 use leptos::prelude::*;
 
 use crate::api::{self, HistoryQuery};
-use crate::components::cost::CostCell;
+use crate::components::cost::{CostCell, CostNote};
+use crate::components::load::Loaded;
 use crate::components::title::use_title;
 use crate::format;
 use crate::i18n::{tr, use_i18n};
-use crate::session::use_session;
 
 const PER_PAGE: i64 = 20;
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     use_title(tr(|t| t.history_title));
     let query = RwSignal::new(HistoryQuery { sort: "started_at", page: 1, ..HistoryQuery::default() });
     let chargers = LocalResource::new(|| async { api::chargers().await.unwrap_or_default() });
     let page = LocalResource::new(move || {
         let query = query.get();
         let language = i18n.language();
-        async move {
-            let result = api::history(&query, language).await;
-            if let Err(error) = &result {
-                session.notice(error);
-            }
-            result
-        }
+        async move { api::history(&query, language).await }
     });
     let csv = LocalResource::new(move || {
         let query = query.get();
@@ -119,11 +112,7 @@ pub fn HistoryPage() -> impl IntoView {
                     <input id="history-to" type="date" on:change=filter(|q, v| q.to = v) />
                 </div>
             </section>
-            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Err(error) => view! { <div class="form-error" role="alert"><p>{i18n.error(&error)}</p></div> }.into_any(),
-                        Ok(HistoryPage { total, page: number, rows, .. }) => {
+            <Loaded resource=page show=move |HistoryPage { total, page: number, rows, .. }| {
                             let pages = ((total + PER_PAGE - 1) / PER_PAGE).max(1);
                             let language = i18n.language();
                             view! {
@@ -160,6 +149,7 @@ pub fn HistoryPage() -> impl IntoView {
                                         </tbody>
                                     </table>
                                 </div>
+                                <CostNote />
                                 <nav class="pager" aria-label=tr(|t| t.pages)>
                                     <button
                                         type="button"
@@ -182,10 +172,7 @@ pub fn HistoryPage() -> impl IntoView {
                                 </nav>
                             }
                                 .into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            } />
         </div>
     }
 }

@@ -7,6 +7,7 @@ use leptos::task::spawn_local;
 use crate::api;
 use crate::components::auth_card::AuthCard;
 use crate::components::form::{Form, FormError, Notice, SubmitButton, TextField};
+use crate::components::providers::ProviderButtons;
 use crate::components::title::use_title;
 use crate::i18n::{tr, use_i18n};
 use crate::nav;
@@ -23,12 +24,30 @@ pub fn LoginPage() -> impl IntoView {
     let resent = RwSignal::new(None::<String>);
 
     let go_on = || nav::go(charge_model::redirect::safe_next(nav::query("next").as_deref()));
+    // The emailed link that links a provider to the account: following it signs in.
+    let link_invalid = RwSignal::new(false);
+    let link_token = nav::query("link");
     // Already logged in: go where the user was heading.
     spawn_local(async move {
-        if matches!(api::is_logged_in().await, Ok(true)) {
+        if let Some(token) = link_token {
+            match api::confirm_oidc_link(token).await {
+                Ok(()) => go_on(),
+                Err(_) => link_invalid.set(true),
+            }
+        } else if matches!(api::is_logged_in().await, Ok(true)) {
             go_on();
         }
     });
+    // Back from a provider: why it failed, or that the address must prove it has the account.
+    let oidc_error = nav::query("oidc_error").map(|code| charge_model::oidc::OidcFailure::from_code(&code));
+    let oidc_link = nav::query("oidc_link");
+    let failure = move || {
+        if link_invalid.get() {
+            Some(i18n.t().oidc_link_invalid.to_owned())
+        } else {
+            oidc_error.map(|failure| i18n.oidc_failure(failure).to_owned())
+        }
+    };
 
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -54,6 +73,10 @@ pub fn LoginPage() -> impl IntoView {
             <Show when=move || nav::query("ended").is_some()>
                 <p class="banner warning" role="status">{tr(|t| t.session_ended)}</p>
             </Show>
+            // One note for both, and the page's own notice: this bundle is kept small.
+            {move || failure().map(|message| view! { <p class="banner warning" role="alert">{message}</p> })}
+            <Notice message=Signal::derive(move || oidc_link.as_ref().map(|p| (i18n.t().oidc_link_pending)(p))) />
+            <ProviderButtons />
             <form node_ref=form.node() on:submit=on_submit novalidate>
                 <FormError form />
                 <Show when=unconfirmed>

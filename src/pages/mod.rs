@@ -6,6 +6,7 @@ pub mod chargers;
 pub mod check_email;
 pub mod confirm;
 pub mod forgot_password;
+pub mod help;
 pub mod history;
 pub mod login;
 pub mod not_found;

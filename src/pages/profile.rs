@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
+use crate::components::load::{ApiErrorNote, Loaded};
 use crate::components::title::use_title;
 use crate::format;
 use crate::i18n::{tr, use_i18n};
@@ -24,6 +25,7 @@ pub fn ProfilePage() -> impl IntoView {
             // Read once: the form keeps its own state while it saves (and refreshes the session).
             {session.account_untracked().map(|account| view! { <ProfileForm account /> })}
             <PasswordForm />
+            <Providers />
             <Sessions />
             <DeleteAccount />
         </div>
@@ -185,6 +187,104 @@ fn PasswordForm() -> impl IntoView {
     }
 }
 
+/// The sign-in providers linked to the account: unlink one, link another (through the
+/// provider, which comes back here with `linked` or `oidc_error`).
+#[component]
+fn Providers() -> impl IntoView {
+    let i18n = use_i18n();
+    let refresh = RwSignal::new(0_u32);
+    let error = RwSignal::new(None::<api::ApiError>);
+    let busy = RwSignal::new(false);
+    let oidc_error = nav::query("oidc_error").map(|code| charge_model::oidc::OidcFailure::from_code(&code));
+    let linked = nav::query("linked");
+    let data = LocalResource::new(move || {
+        refresh.get();
+        async move {
+            let configured = api::oidc_providers().await?;
+            let mut links = Vec::new();
+            for provider in &configured {
+                let start = format!("/api/auth/oidc/{}/start?link=true&next=%2Fprofile", provider.id);
+                links.push(api::url(&start).await);
+            }
+            Ok::<_, api::ApiError>((configured, links, api::identities().await?))
+        }
+    });
+    let unlink = move |provider: String| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = api::unlink_identity(&provider).await;
+            busy.set(false);
+            match result {
+                Ok(()) => refresh.update(|n| *n += 1),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="providers-title">
+            <h2 id="providers-title">{tr(|t| t.providers_title)}</h2>
+            <p class="muted">{tr(|t| t.providers_intro)}</p>
+            {oidc_error.map(|failure| view! { <p class="banner warning" role="alert">{move || i18n.oidc_failure(failure)}</p> })}
+            <ApiErrorNote error />
+            <Loaded resource=data show=move |(configured, links, mine)| {
+                let linked_name = linked.as_ref().and_then(|id| configured.iter().find(|p| &p.id == id)).map(|p| p.name.clone());
+                let rows = mine
+                    .identities
+                    .iter()
+                    .map(|identity| {
+                        let (name, provider) = (identity.name.clone(), identity.provider.clone());
+                        let label = name.clone();
+                        view! {
+                            <tr>
+                                <td>{name}</td>
+                                <td>{identity.email.clone()}</td>
+                                <td>
+                                    <button
+                                        type="button"
+                                        class="button secondary"
+                                        aria-label=move || (i18n.t().unlink_of)(&label)
+                                        disabled=move || busy.get()
+                                        on:click=move |_| unlink(provider.clone())
+                                    >
+                                        {tr(|t| t.unlink)}
+                                    </button>
+                                </td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let to_link = configured
+                    .into_iter()
+                    .zip(links)
+                    .filter(|(p, _)| !mine.identities.iter().any(|i| i.provider == p.id))
+                    .map(|(p, href)| view! { <a class="button secondary" href=href rel="external">{move || (i18n.t().link_provider)(&p.name)}</a> })
+                    .collect_view();
+                view! {
+                    {linked_name.map(|name| view! { <p class="banner" role="status">{move || (i18n.t().provider_linked)(&name)}</p> })}
+                    {(!mine.has_password).then(|| view! { <p class="hint">{tr(|t| t.providers_no_password)}</p> })}
+                    {(!mine.identities.is_empty()).then(|| view! {
+                        <div class="table-scroll">
+                            <table class="data-table">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{tr(|t| t.providers_title)}</th>
+                                        <th scope="col">{tr(|t| t.email)}</th>
+                                        <th scope="col"><span class="visually-hidden">{tr(|t| t.actions)}</span></th>
+                                    </tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        </div>
+                    })}
+                    <div class="providers">{to_link}</div>
+                }
+                    .into_any()
+            } />
+        </section>
+    }
+}
+
 /// Where the user is logged in, and a way to end any other session.
 #[component]
 fn Sessions() -> impl IntoView {
@@ -215,12 +315,8 @@ fn Sessions() -> impl IntoView {
         <section class="card" aria-labelledby="sessions-title">
             <h2 id="sessions-title">{tr(|t| t.sessions_title)}</h2>
             <p class="muted">{tr(|t| t.sessions_intro)}</p>
-            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> })}
-            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match sessions.await {
-                        Err(e) => view! { <p class="form-error" role="alert">{i18n.error(&e)}</p> }.into_any(),
-                        Ok(list) => {
+            <ApiErrorNote error />
+            <Loaded resource=sessions show=move |list| {
                             let others = list.iter().filter(|s| !s.current).count();
                             view! {
                                 <div class="table-scroll">
@@ -277,10 +373,7 @@ fn Sessions() -> impl IntoView {
                                 })}
                             }
                                 .into_any()
-                        }
-                    }
-                })}
-            </Transition>
+            } />
         </section>
     }
 }
@@ -315,8 +408,12 @@ fn device_name(user_agent: &str) -> String {
 /// Account deletion, behind a modal dialog asking for the password.
 #[component]
 fn DeleteAccount() -> impl IntoView {
+    let i18n = use_i18n();
     let form = Form::new("delete");
     let password = RwSignal::new(String::new());
+    // An account made by a provider has no password: its email address confirms instead.
+    let identities = LocalResource::new(api::identities);
+    let passwordless = move || identities.get().and_then(Result::ok).is_some_and(|i| !i.has_password);
     let dialog = NodeRef::<html::Dialog>::new();
 
     let open = move |_| {
@@ -361,14 +458,14 @@ fn DeleteAccount() -> impl IntoView {
             <dialog node_ref=dialog aria-labelledby="delete-dialog-title" class="dialog">
                 <form node_ref=form.node() on:submit=on_submit novalidate>
                     <h2 id="delete-dialog-title">{tr(|t| t.delete_dialog_title)}</h2>
-                    <p>{tr(|t| t.delete_dialog_body)}</p>
+                    <p>{move || if passwordless() { i18n.t().delete_dialog_body_no_password } else { i18n.t().delete_dialog_body }}</p>
                     <FormError form />
                     <TextField
                         form
                         name="password"
-                        label=tr(|t| t.password)
+                        label=Signal::derive(move || if passwordless() { i18n.t().email } else { i18n.t().password })
                         value=password
-                        kind="password"
+                        kind=Signal::derive(move || if passwordless() { "email" } else { "password" })
                         autocomplete="current-password"
                     />
                     <div class="actions">

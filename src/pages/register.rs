@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::api;
 use crate::components::auth_card::AuthCard;
 use crate::components::form::{Form, FormError, SubmitButton, TextField};
+use crate::components::providers::ProviderButtons;
 use crate::components::title::use_title;
 use crate::i18n::{tr, use_i18n};
 use crate::nav;
@@ -38,6 +39,7 @@ pub fn RegisterPage() -> impl IntoView {
 
     view! {
         <AuthCard title=tr(|t| t.register_title) intro=tr(|t| t.register_intro)>
+            <ProviderButtons />
             <form node_ref=form.node() on:submit=on_submit novalidate>
                 <FormError form />
                 <TextField form name="name" label=tr(|t| t.name) value=name autocomplete="name" optional=true />

@@ -8,16 +8,16 @@ use charge_model::timers::{Timer, Timers};
 use charge_model::{FieldErrors, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::{self, ApiError};
+use crate::api;
+use crate::components::charger_frame::{SubpageHeading, WithCharger};
 use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
+use crate::components::load::Loaded;
+use crate::components::plan_card::PlanSection;
 use crate::components::ranges_editor::{RangeList, RangesEditor};
 use crate::components::time_input::TimeInput;
 use crate::format;
 use crate::i18n::{I18n, tr, use_i18n};
-use crate::pages::charger::{SubpageHeading, WithCharger};
-use crate::session::use_session;
 
 #[component]
 pub fn SchedulePage() -> impl IntoView {
@@ -31,51 +31,38 @@ fn ScheduleView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let name = summary.name.clone();
     let title = Signal::derive(move || (i18n.t().schedule_title)(&name));
     let can_edit = Signal::derive(move || role.get().can_edit());
+    let (timers_id, power_id) = (StoredValue::new(summary.id.clone()), StoredValue::new(summary.id.clone()));
+    let plan_id = StoredValue::new(summary.id.clone());
+    let photovoltaic = detail.features.photovoltaic;
     view! {
         <div class="page narrow schedule-page">
             <SubpageHeading id=summary.id.clone() name=summary.name.clone() title can_edit />
             <fieldset class="settings-sections" disabled=move || !can_edit.get()>
-                <Loaded id=summary.id.clone() load=|id| async move { api::timers(&id).await } show=|id, timers| view! { <TimersSection id timers /> }.into_any() />
                 <Loaded
-                    id=summary.id.clone()
-                    load=|id| async move { api::dynamic_power(&id).await }
-                    show=move |id, power| view! { <DynamicPowerSection id power photovoltaic=detail.features.photovoltaic /> }.into_any()
+                    resource=LocalResource::new(move || {
+                        let id = timers_id.get_value();
+                        async move { api::timers(&id).await }
+                    })
+                    show=move |timers| view! { <TimersSection id=timers_id.get_value() timers /> }.into_any()
+                />
+                <Loaded
+                    resource=LocalResource::new(move || {
+                        let id = plan_id.get_value();
+                        async move { api::plan(&id).await }
+                    })
+                    show=move |plan| view! { <PlanSection id=plan_id.get_value() plan /> }.into_any()
+                />
+                <Loaded
+                    resource=LocalResource::new(move || {
+                        let id = power_id.get_value();
+                        async move { api::dynamic_power(&id).await }
+                    })
+                    show=move |power| {
+                        view! { <DynamicPowerSection id=power_id.get_value() power photovoltaic /> }.into_any()
+                    }
                 />
             </fieldset>
         </div>
-    }
-}
-
-/// Loads one of the charger's settings, then shows its section.
-#[component]
-fn Loaded<T, Fut, L>(
-    id: ChargerId,
-    load: L,
-    show: impl Fn(ChargerId, T) -> AnyView + Clone + Send + Sync + 'static,
-) -> impl IntoView
-where
-    T: Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
-    L: FnOnce(ChargerId) -> Fut + 'static,
-{
-    let i18n = use_i18n();
-    let session = use_session();
-    let loaded = RwSignal::new(None::<Result<T, ApiError>>);
-    let for_load = id.clone();
-    spawn_local(async move {
-        let result = load(for_load).await;
-        if let Err(error) = &result {
-            session.notice(error);
-        }
-        loaded.set(Some(result));
-    });
-    move || match loaded.get() {
-        None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
-        Some(Ok(value)) => show(id.clone(), value),
-        Some(Err(error)) => {
-            view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }
-                .into_any()
-        }
     }
 }
 

@@ -12,28 +12,21 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api;
 use crate::charts::echarts::{BarChart, ChartSpec, EChart};
-use crate::components::cost::CostText;
+use crate::components::cost::{CostNote, CostText};
+use crate::components::load::Loaded;
 use crate::components::title::use_title;
 use crate::format;
-use crate::i18n::{I18n, tr, use_i18n};
-use crate::pages::tariff::{kind_name, kind_of};
-use crate::session::use_session;
+use crate::i18n::{I18n, tariff_kind, tariff_kind_name, tr, use_i18n};
 
 #[component]
 pub fn SessionPage() -> impl IntoView {
     use_title(tr(|t| t.session_title));
-    let i18n = use_i18n();
-    let session = use_session();
     let params = use_params_map();
     let detail = LocalResource::new(move || {
         let id = params.with(|p| p.get("session").and_then(|raw| raw.parse::<i64>().ok()));
         async move {
             let Some(id) = id else { return Ok(None) };
-            let found = api::found(api::session_detail(id).await);
-            if let Err(error) = &found {
-                session.notice(error);
-            }
-            found
+            api::found(api::session_detail(id).await)
         }
     });
     view! {
@@ -42,15 +35,10 @@ pub fn SessionPage() -> impl IntoView {
                 <a href="/history">{tr(|t| t.back_to_history)}</a>
             </nav>
             <h1>{tr(|t| t.session_title)}</h1>
-            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(Some(detail)) => view! { <SessionView detail /> }.into_any(),
-                        Ok(None) => view! { <p>{tr(|t| t.session_not_found)}</p> }.into_any(),
-                        Err(error) => view! { <div class="form-error" role="alert"><p>{i18n.error(&error)}</p></div> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=detail show=|found| match found {
+                Some(detail) => view! { <SessionView detail /> }.into_any(),
+                None => view! { <p>{tr(|t| t.session_not_found)}</p> }.into_any(),
+            } />
         </div>
     }
 }
@@ -61,7 +49,7 @@ fn SessionView(detail: SessionDetail) -> impl IntoView {
     let SessionDetail { row, hourly, prices, tariff } = detail;
     let s = row.session;
     let tariff_name = move || match &tariff {
-        Some(tariff) => kind_name(kind_of(tariff), i18n).to_owned(),
+        Some(tariff) => tariff_kind_name(tariff_kind(tariff), i18n).to_owned(),
         None => i18n.t().no_tariff_set.to_owned(),
     };
     let spec = move || hourly_chart(&hourly, i18n);
@@ -90,6 +78,7 @@ fn SessionView(detail: SessionDetail) -> impl IntoView {
                 <dd>{tariff_name}</dd>
                 {s.rfid.clone().map(|card| view! { <dt>{tr(|t| t.card_code)}</dt><dd><code>{card}</code></dd> })}
             </dl>
+            <CostNote />
         </section>
         <section class="card" aria-labelledby="hourly-title">
             <h2 id="hourly-title">{tr(|t| t.energy_by_hour)}</h2>

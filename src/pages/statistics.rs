@@ -10,7 +10,7 @@ use std::sync::Arc;
 use charge_model::Language;
 use charge_model::charger::{ChargerDetail, ChargerId};
 use charge_model::sessions::Totals;
-use charge_model::statistics::{Bucket, BucketSize, MAX_DAYS, Period, Statistics};
+use charge_model::statistics::{Bucket, BucketSize, MAX_DAYS, Period, PlanSavings, Statistics};
 use charming::component::Legend;
 use charming::element::{AxisPointer, AxisPointerType};
 use charming::series::Bar;
@@ -22,12 +22,14 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::api;
 use crate::charts::echarts::{self, BarChart, ChartSpec, EChart};
 use crate::clock::today;
+use crate::components::charger_frame::{SubpageHeading, WithCharger};
 use crate::components::choice::ChoiceGroup;
+use crate::components::cost::CostNote;
+use crate::components::load::{ErrorNote, LoadingNote};
 use crate::components::title::use_title;
 use crate::format;
 use crate::i18n::{I18n, Text, tr, use_i18n};
 use crate::nav;
-use crate::pages::charger::{SubpageHeading, WithCharger};
 
 /// The performance mark set when the first chart is drawn (read by the benchmark).
 pub const CHART_DRAWN_MARK: &str = "statistics-chart-drawn";
@@ -250,14 +252,14 @@ fn StatisticsView(charger: Option<ChargerId>) -> impl IntoView {
 
     view! {
         <Controls choice today />
-        {move || error().map(|message| view! { <div class="form-error" role="alert"><p>{message}</p></div> })}
+        <ErrorNote message=Signal::derive(error) />
         <div class="statistics-body" aria-busy=move || loading().to_string()>
-            {move || shown.get().map(|s| view! { <TotalsRow totals=s.totals /> })}
+            {move || shown.get().map(|s| view! { <TotalsRow totals=s.totals plans=s.plans /> })}
             <section class="card chart-card" aria-labelledby="chart-title">
                 <h2 id="chart-title">{move || period_label(&choice.get(), today, i18n)}</h2>
                 <Show
                     when=move || shown.with(Option::is_some)
-                    fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }
+                    fallback=LoadingNote
                 >
                     <EChart spec label drawn=CHART_DRAWN_MARK class="statistics-chart" />
                     <Show when=move || shown.with(|s| s.as_ref().is_some_and(|s| s.totals == Totals::default()))>
@@ -409,7 +411,7 @@ fn period_label(choice: &Choice, today: NaiveDate, i18n: I18n) -> String {
 }
 
 #[component]
-fn TotalsRow(totals: Totals) -> impl IntoView {
+fn TotalsRow(totals: Totals, plans: PlanSavings) -> impl IntoView {
     let i18n = use_i18n();
     let figure = move |label: Text, value: String| {
         view! {
@@ -427,7 +429,17 @@ fn TotalsRow(totals: Totals) -> impl IntoView {
                 {figure(|t| t.figure_time, format::hours(totals.charging_seconds))}
                 {figure(|t| t.charge_cost, format::money(totals.cost_cents, language))}
                 {figure(|t| t.total_charges, totals.sessions.to_string())}
+                {plans.shown().then(|| figure(|t| t.saved_by_plans, format::money(plans.saved_cents, language)))}
             </dl>
+            {plans.shown().then(|| {
+                let detail = (i18n.t().saved_by_plans_detail)(
+                    plans.charges,
+                    &format::money(plans.cost_cents, language),
+                    &format::money(plans.at_once_cents, language),
+                );
+                view! { <p class="muted plan-savings">{detail}</p> }
+            })}
+            <CostNote />
         }
     }
 }

@@ -5,8 +5,9 @@ use charge_model::charger::{ChargerDetail, ChargerId, Role};
 use charge_model::day_ranges::{DAY, Span, format_minute};
 use charge_model::madrid;
 use charge_model::prices::PricePoint;
-use charge_model::tariff::{Price, PricedSpan, Tariff};
+use charge_model::tariff::{Period as Period20td, Price, PricedSpan, Tariff};
 use charge_model::timers::{Timer, Timers};
+use charge_model::tolls;
 use charge_model::{FieldErrors, Problem};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike};
 use leptos::ev::SubmitEvent;
@@ -16,77 +17,48 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::charts::prices::{Bar, PriceChart};
 use crate::clock::now;
+use crate::components::charger_frame::{SubpageHeading, WithCharger};
+use crate::components::cost::CostNote;
 use crate::components::form::{Form, FormError, Notice, SelectField, SubmitButton, TextField};
+use crate::components::load::{ApiErrorNote, Loaded};
 use crate::components::ranges_editor::{RangeList, RangesEditor};
 use crate::format;
-use crate::i18n::{I18n, tr, use_i18n};
-use crate::pages::charger::{SubpageHeading, WithCharger};
-use crate::session::use_session;
+use crate::i18n::{I18n, TARIFF_KINDS, tariff_kind, tariff_kind_name, tr, use_i18n};
 
 #[component]
 pub fn TariffPage() -> impl IntoView {
     view! { <WithCharger show=|detail, role| view! { <TariffView detail role /> }.into_any() /> }
 }
 
-const KINDS: [&str; 6] = ["flat", "time_ranges", "day_time_ranges", "indexed", "pvpc", "omie_spot"];
-
-pub(crate) fn kind_of(tariff: &Tariff) -> &'static str {
-    match tariff {
-        Tariff::Flat { .. } => KINDS[0],
-        Tariff::TimeRanges { .. } => KINDS[1],
-        Tariff::DayTimeRanges { .. } => KINDS[2],
-        Tariff::Indexed { .. } => KINDS[3],
-        Tariff::Pvpc => KINDS[4],
-        Tariff::OmieSpot => KINDS[5],
-    }
-}
-
-pub(crate) fn kind_name(kind: &str, i18n: I18n) -> &'static str {
-    let t = i18n.t();
-    match kind {
-        "flat" => t.tariff_flat,
-        "time_ranges" => t.tariff_time_ranges,
-        "day_time_ranges" => t.tariff_day_time_ranges,
-        "indexed" => t.tariff_indexed,
-        "pvpc" => t.tariff_pvpc,
-        _ => t.tariff_omie,
-    }
-}
-
 #[component]
 fn TariffView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let summary = detail.summary;
     let name = summary.name.clone();
     let title = Signal::derive(move || (i18n.t().tariff_title)(&name));
     let can_edit = Signal::derive(move || role.get().can_edit());
     // `loaded` renders the editor once; `current` follows each save, for the chart.
-    let loaded = RwSignal::new(None::<Result<Tariff, ApiError>>);
     let current = RwSignal::new(Tariff::default());
-    let id = summary.id.clone();
-    spawn_local(async move {
-        let result = api::tariff(&id).await;
-        match &result {
-            Ok(tariff) => current.set(tariff.clone()),
-            Err(error) => session.notice(error),
-        }
-        loaded.set(Some(result));
-    });
     let id = StoredValue::new(summary.id.clone());
+    let loaded = LocalResource::new(move || {
+        let id = id.get_value();
+        async move {
+            let result = api::tariff(&id).await;
+            if let Ok(tariff) = &result {
+                current.set(tariff.clone());
+            }
+            result
+        }
+    });
     view! {
         <div class="page narrow tariff-page">
             <SubpageHeading id=summary.id.clone() name=summary.name.clone() title can_edit />
-            {move || match loaded.get() {
-                None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
-                Some(Err(error)) => view! { <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div> }.into_any(),
-                Some(Ok(tariff)) => view! {
-                    <fieldset class="settings-sections" disabled=move || !can_edit.get()>
-                        <TariffEditor id=id.get_value() tariff=tariff.clone() current />
-                    </fieldset>
-                    <Prices id=id.get_value() current can_edit />
-                }.into_any(),
-            }}
+            <Loaded resource=loaded show=move |tariff| view! {
+                <fieldset class="settings-sections" disabled=move || !can_edit.get()>
+                    <TariffEditor id=id.get_value() tariff current />
+                </fieldset>
+                <Prices id=id.get_value() current can_edit />
+            }.into_any() />
         </div>
     }
 }
@@ -105,7 +77,7 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
     // Prices show the decimal separator of the user's language, as they are typed.
     let language = i18n.language();
     let field = move |plain: String| format::number_field(&plain, language);
-    let kind = RwSignal::new(kind_of(&tariff));
+    let kind = RwSignal::new(tariff_kind(&tariff));
     let flat = RwSignal::new(field(price_text(&tariff, |t| match t {
         Tariff::Flat { price } => Some(*price),
         _ => Some(Price(150_000)),
@@ -121,9 +93,11 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
         Tariff::DayTimeRanges { days } if days.len() == 7 => list(&days[day]),
         _ => list(&whole_day),
     });
+    // Overrides keep all 6 decimals the regulated values have; empty is "the regulated value".
+    let typed = |price: &Option<Price>| price.map(|p| p.euros(6)).unwrap_or_default();
     let (margin, p1, p2, p3) = match &tariff {
-        Tariff::Indexed { margin, p1, p2, p3 } => (margin.euros(4), p1.euros(4), p2.euros(4), p3.euros(4)),
-        _ => ("0.0100".to_owned(), "0.0750".to_owned(), "0.0250".to_owned(), "0.0030".to_owned()),
+        Tariff::Indexed { margin, p1, p2, p3 } => (margin.euros(4), typed(p1), typed(p2), typed(p3)),
+        _ => ("0.0100".to_owned(), String::new(), String::new(), String::new()),
     };
     let (margin, p1, p2, p3) = (
         RwSignal::new(field(margin)),
@@ -140,6 +114,8 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
         let mut read_price = |field: &str, text: RwSignal<String>| {
             errors.check(field, Price::parse(&text.get_untracked())).unwrap_or_default()
         };
+        // An empty override is the regulated value.
+        let filled = |text: RwSignal<String>| !text.get_untracked().trim().is_empty();
         // `None` when a time or a price cannot be read.
         let read_ranges = |list: RangeList| -> Option<Vec<PricedSpan>> {
             list.read()?
@@ -168,12 +144,13 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
                     })
                     .collect(),
             },
-            "indexed" => Tariff::Indexed {
-                margin: read_price("margin", margin),
-                p1: read_price("p1", p1),
-                p2: read_price("p2", p2),
-                p3: read_price("p3", p3),
-            },
+            "indexed" => {
+                let margin = read_price("margin", margin);
+                let p1 = filled(p1).then(|| read_price("p1", p1));
+                let p2 = filled(p2).then(|| read_price("p2", p2));
+                let p3 = filled(p3).then(|| read_price("p3", p3));
+                Tariff::Indexed { margin, p1, p2, p3 }
+            }
             "pvpc" => Tariff::Pvpc,
             _ => Tariff::OmieSpot,
         };
@@ -191,8 +168,9 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
             },
         );
     };
-    let options =
-        Signal::derive(move || KINDS.iter().map(|&k| (k, kind_name(k, i18n).to_owned())).collect::<Vec<_>>());
+    let options = Signal::derive(move || {
+        TARIFF_KINDS.iter().map(|&k| (k, tariff_kind_name(k, i18n).to_owned())).collect::<Vec<_>>()
+    });
     view! {
         <section class="card" aria-labelledby="tariff-title">
             <h2 id="tariff-title">{tr(|t| t.tariff_section)}</h2>
@@ -203,35 +181,57 @@ fn TariffEditor(id: ChargerId, tariff: Tariff, current: RwSignal<Tariff>) -> imp
                 {move || match kind.get() {
                     "flat" => view! { <TextField form name="price" label=tr(|t| t.price_eur_kwh) value=flat decimal=true /> }.into_any(),
                     "time_ranges" => view! {
-                        <RangesEditor form field="ranges" legend=tr(|t| t.price_ranges) list=ranges
+                        <RangesEditor form field="ranges" legend=tr(|t| t.price_ranges) list=ranges step=15
                             value_header=|t| t.price_eur_kwh value_label=|t| t.range_price add_label=|t| t.add_range new_value="0.1500" />
                     }.into_any(),
                     "day_time_ranges" => (0..7)
                         .map(|day| {
                             let legend = Signal::derive(move || i18n.t().weekdays_long[day]);
                             view! {
-                                <RangesEditor form field=DAY_FIELDS[day] legend list=days[day]
+                                <RangesEditor form field=DAY_FIELDS[day] legend list=days[day] step=15
                                     value_header=|t| t.price_eur_kwh value_label=|t| t.range_price add_label=|t| t.add_range new_value="0.1500" />
                             }
                         })
                         .collect_view()
                         .into_any(),
                     "indexed" => view! {
-                        <div class="row">
-                            <TextField form name="p1" label=tr(|t| t.tolls_p1) value=p1 decimal=true />
-                            <TextField form name="p2" label=tr(|t| t.tolls_p2) value=p2 decimal=true />
-                        </div>
-                        <div class="row">
-                            <TextField form name="p3" label=tr(|t| t.tolls_p3) value=p3 decimal=true />
-                            <TextField form name="margin" label=tr(|t| t.margin) value=margin decimal=true />
-                        </div>
+                        <TextField form name="margin" label=tr(|t| t.margin) value=margin decimal=true />
+                        <fieldset class="tolls-override">
+                            <legend>{tr(|t| t.tolls_override)} <span class="optional">" (" {tr(|t| t.optional)} ")"</span></legend>
+                            <p class="hint">{move || regulated_today(i18n)}</p>
+                            <div class="row">
+                                <TextField form name="p1" label=tr(|t| t.tolls_p1) value=p1 decimal=true optional=true />
+                                <TextField form name="p2" label=tr(|t| t.tolls_p2) value=p2 decimal=true optional=true />
+                            </div>
+                            <div class="row">
+                                <TextField form name="p3" label=tr(|t| t.tolls_p3) value=p3 decimal=true optional=true />
+                            </div>
+                        </fieldset>
                     }.into_any(),
                     _ => ().into_any(),
                 }}
                 <Notice message=Signal::derive(move || done.get().then(|| i18n.t().tariff_saved.to_owned())) />
                 <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
             </form>
+            <CostNote />
         </section>
+    }
+}
+
+/// The regulated tolls and charges in force today, as the override's hint names them.
+fn regulated_today(i18n: I18n) -> String {
+    let today = madrid::local(now()).date();
+    let value =
+        |period| format::number_field(&tolls::energy_term(today, period).price.euros(6), i18n.language());
+    let hint = (i18n.t().tolls_override_hint)(
+        &value(Period20td::P1),
+        &value(Period20td::P2),
+        &value(Period20td::P3),
+    );
+    if tolls::energy_term(today, Period20td::P1).estimated {
+        format!("{hint} {}", i18n.t().tolls_unconfirmed)
+    } else {
+        hint
     }
 }
 
@@ -323,7 +323,6 @@ fn Prices(
     can_edit: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let today = madrid::local(now()).date();
     let tariff = Memo::new(move |_| current.get());
     let market = Memo::new(move |_| tariff.with(Tariff::market));
@@ -343,12 +342,7 @@ fn Prices(
     view! {
         <section class="card" aria-labelledby="prices-title">
             <h2 id="prices-title">{tr(|t| t.prices_title)}</h2>
-            <Transition fallback=|| view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }>
-                {move || Suspend::new(async move {
-                    let points = match points.await {
-                        Ok(points) => points,
-                        Err(failure) => return view! { <div class="form-error" role="alert"><p>{i18n.error(&failure)}</p></div> }.into_any(),
-                    };
+            <Loaded resource=points show=move |points| {
                     let list = tariff.with(|tariff| periods(tariff, &points, today));
                     let estimated = list.iter().any(|p| p.estimated);
                     let hours_n: u32 = hours.get().parse().unwrap_or(4);
@@ -398,10 +392,7 @@ fn Prices(
                             }.await;
                             match result {
                                 Ok(_) => timer_set.set(Some((i18n.t().timer_set_to)(&format!("{}–{}", format_minute(timer.span.start), format_minute(timer.span.end))))),
-                                Err(failure) => {
-                                    session.notice(&failure);
-                                    error.set(Some(failure));
-                                }
+                                Err(failure) => error.set(Some(failure)),
                             }
                         });
                     };
@@ -429,12 +420,9 @@ fn Prices(
                             })}
                         </div>
                     }.into_any()
-                })}
-            </Transition>
+                } />
             <Notice message=timer_set />
-            <div class="form-error" role="alert">
-                {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-            </div>
+            <ApiErrorNote error />
         </section>
     }
 }

@@ -1,7 +1,7 @@
 //! Logging in and out.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::CookieJar;
 use charge_model::ErrorBody;
 use charge_model::account::{Account, LoginRequest, SessionInfo};
@@ -30,13 +30,6 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> ApiResult<(CookieJar, ApiJson<Account>)> {
-    let user_agent: String = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .chars()
-        .take(200)
-        .collect();
     let email = request.validate().map_err(ApiError::Validation)?;
     let now = state.clock.unix();
     let device_cookie = jar.get(device::cookie_name(&state.config)).map(|cookie| cookie.value().to_owned());
@@ -87,13 +80,15 @@ pub async fn login(
         return Err(ApiError::EmailNotConfirmed);
     }
 
-    let origin = session::Origin { user_agent, address: client.key() };
+    let origin = session::Origin::of(&headers, client);
     let cookie = session::start(&state, user.id, origin).await?;
     let account = state.db.run(move |conn| store::account(conn, user.id)).await?;
     let jar = match new_device {
         Some(device) => jar.add(device),
         None => jar,
     };
+    // A provider waiting in this browser to be linked to this account: the password proves it.
+    let jar = crate::oidc::complete_after_login(&state, jar, user.id).await?;
     Ok((jar.add(cookie), ApiJson(account)))
 }
 

@@ -76,13 +76,14 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Deletes the account and all its data permanently; needs the password.
+/// Deletes the account and all its data permanently; needs the password (an account made by
+/// an OpenID provider, which has none, types its email address instead).
 #[utoipa::path(delete, path = "/api/account", tag = "account",
     request_body = DeleteAccountRequest,
     responses(
         (status = 204, description = "Account deleted; the session cookie is cleared"),
         (status = 401, description = "Not logged in", body = ErrorBody),
-        (status = 422, description = "Wrong password", body = ErrorBody),
+        (status = 422, description = "Wrong password (or, without one, not the account's email address)", body = ErrorBody),
     ))]
 pub async fn delete_account(
     State(state): State<AppState>,
@@ -91,10 +92,23 @@ pub async fn delete_account(
     ApiJson(request): ApiJson<DeleteAccountRequest>,
 ) -> ApiResult<(CookieJar, StatusCode)> {
     request.validate().map_err(ApiError::Validation)?;
-    check_password(&state, user.id, request.password, "password").await?;
+    let email = state
+        .db
+        .run(move |conn| {
+            let passwordless = store::password_hash(conn, user.id)?.is_empty();
+            Ok(passwordless.then(|| store::account(conn, user.id)).transpose()?.map(|account| account.email))
+        })
+        .await?;
+    match email {
+        Some(email) if charge_model::account::Email::fold(&request.password) != email => {
+            return Err(ApiError::field("password", Problem::Mismatch));
+        }
+        Some(_) => {}
+        None => check_password(&state, user.id, request.password, "password").await?,
+    }
     // One transaction: the account and the release of its chargers happen together or not at
-    // all; the simulator lets the chargers go once it is committed.
-    let simulator = state.simulator.clone();
+    // all; the chargers' links let them go once it is committed.
+    let links = state.links.clone();
     state
         .db
         .run(move |conn| {
@@ -102,7 +116,7 @@ pub async fn delete_account(
             let released = crate::chargers::release_owned(&tx, user.id)?;
             store::delete_user(&tx, user.id)?;
             tx.commit()?;
-            crate::chargers::released(&simulator, released);
+            crate::chargers::released(&links, released);
             Ok(())
         })
         .await?;

@@ -123,6 +123,20 @@ pub struct Origin {
     pub address: String,
 }
 
+impl Origin {
+    /// A request's origin: its browser (the User-Agent, at most 200 characters) and address.
+    pub fn of(headers: &axum::http::HeaderMap, client: super::throttle::ClientIp) -> Origin {
+        let user_agent = headers
+            .get(axum::http::header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect();
+        Origin { user_agent, address: client.key() }
+    }
+}
+
 /// Starts a session for `user_id` and returns the cookie that carries it.
 pub async fn start(state: &AppState, user_id: i64, origin: Origin) -> ApiResult<Cookie<'static>> {
     let (token, hash) = token::generate();

@@ -78,21 +78,20 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Stores a change of the charger's cards, then gives the simulated charger the cards it now
-/// accepts (it decides which card starts a charge), before another change can be stored.
+/// Stores a change of the charger's cards, then gives the charger the cards it now accepts
+/// (the simulated ones decide which card starts a charge), in the charger's turn.
 async fn store_then_apply<T: Send + 'static>(
     state: &AppState,
     access: &access::Access,
     change: impl FnOnce(&rusqlite::Connection) -> ApiResult<T> + Send + 'static,
 ) -> ApiResult<T> {
-    let (charger, simulator) = (access.charger.clone(), state.simulator.clone());
+    let charger = access.charger.clone();
     state
-        .db
-        .run(move |conn| {
+        .links
+        .persist_then_send(&state.db, &access.charger, move |conn| {
             let changed = change(conn)?;
             let codes = store::card_codes(conn, &charger)?;
-            simulator.update(&charger, |c| c.cards = codes);
-            Ok(changed)
+            Ok((changed, crate::link::Command::Cards(codes)))
         })
         .await
 }

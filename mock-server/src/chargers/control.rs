@@ -1,10 +1,10 @@
 //! Live control: lock, pause, charging current, and the charger's operations.
 
 use axum::extract::State;
+use charge_model::ErrorBody;
 use charge_model::charger::{
-    ChargerStatus, IntensityRequest, LockRequest, Operation, OperationRequest, PauseRequest, Role,
+    ChargerStatus, IntensityRequest, LockRequest, OperationRequest, PauseRequest, Role,
 };
-use charge_model::{ErrorBody, Reason};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -12,18 +12,10 @@ use super::{access, store};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiQuery, ApiResult};
-use crate::simulator::physics::{Operation as SimOperation, RESTART_SECS};
-
-/// Refuses commands to a charger that cannot be reached.
-fn online(state: &AppState, access: &access::Access) -> ApiResult<()> {
-    match state.simulator.status(&access.charger) {
-        Some(status) if status.online => Ok(()),
-        _ => Err(ApiError::Conflict(Reason::ChargerOffline)),
-    }
-}
+use crate::link::Command;
 
 fn live_status(state: &AppState, access: &access::Access) -> ApiResult<ApiJson<ChargerStatus>> {
-    state.simulator.status(&access.charger).map(ApiJson).ok_or_else(access::not_found)
+    state.links.status(&access.charger).map(ApiJson).ok_or_else(access::not_found)
 }
 
 /// Locks (nobody can charge, the owner included) or unlocks the charger.
@@ -38,10 +30,11 @@ pub async fn lock(
     ApiJson(request): ApiJson<LockRequest>,
 ) -> ApiResult<ApiJson<ChargerStatus>> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
-    online(&state, &access)?;
     let charger = access.charger.clone();
-    state.db.run(move |conn| store::set_flags(conn, &charger, store::Flag::Locked, request.locked)).await?;
-    state.simulator.update(&access.charger, |c| c.locked = request.locked);
+    let persist = move |conn: &mut rusqlite::Connection| {
+        store::set_flags(conn, &charger, store::Flag::Locked, request.locked)
+    };
+    state.links.apply(&state.db, &access.charger, Command::Lock(request.locked), None, persist).await?;
     live_status(&state, &access)
 }
 
@@ -57,10 +50,11 @@ pub async fn pause(
     ApiJson(request): ApiJson<PauseRequest>,
 ) -> ApiResult<ApiJson<ChargerStatus>> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
-    online(&state, &access)?;
     let charger = access.charger.clone();
-    state.db.run(move |conn| store::set_flags(conn, &charger, store::Flag::Paused, request.paused)).await?;
-    state.simulator.update(&access.charger, |c| c.paused = request.paused);
+    let persist = move |conn: &mut rusqlite::Connection| {
+        store::set_flags(conn, &charger, store::Flag::Paused, request.paused)
+    };
+    state.links.apply(&state.db, &access.charger, Command::Pause(request.paused), None, persist).await?;
     live_status(&state, &access)
 }
 
@@ -79,13 +73,9 @@ pub async fn intensity(
     let charger = access.charger.clone();
     let settings = state.db.run(move |conn| store::settings(conn, &charger)).await?;
     request.validate(&settings).map_err(ApiError::Validation)?;
-    online(&state, &access)?;
-    if state.simulator.status(&access.charger).is_some_and(|s| s.dynamic_power) {
-        return Err(ApiError::Conflict(Reason::DynamicPowerOn));
-    }
     let charger = access.charger.clone();
-    state.db.run(move |conn| store::set_intensity(conn, &charger, request.amps)).await?;
-    state.simulator.update(&access.charger, |c| c.intensity_a = request.amps);
+    let persist = move |conn: &mut rusqlite::Connection| store::set_intensity(conn, &charger, request.amps);
+    state.links.apply(&state.db, &access.charger, Command::Current(request.amps), None, persist).await?;
     live_status(&state, &access)
 }
 
@@ -101,27 +91,7 @@ pub async fn operate(
     ApiJson(request): ApiJson<OperationRequest>,
 ) -> ApiResult<ApiJson<ChargerStatus>> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
-    online(&state, &access)?;
-    let outcome = state.simulator.update(&access.charger, |c| {
-        if c.operation.is_some() {
-            return Err(ApiError::Conflict(Reason::ChargerBusy));
-        }
-        let now = c.uptime;
-        c.operation = Some(match request.operation {
-            Operation::Restart => SimOperation::Restart { until: now + RESTART_SECS },
-            Operation::UpdateFirmware | Operation::UpdateFirmwareLocal => {
-                SimOperation::Update { started: now }
-            }
-            Operation::Calibrate if c.model.features().calibrate => {
-                SimOperation::Calibrate { until: now + 5.0 }
-            }
-            Operation::Calibrate => {
-                return Err(ApiError::field("operation", charge_model::Problem::NotSupported));
-            }
-        });
-        Ok(())
-    });
-    outcome.ok_or_else(access::not_found)??;
+    state.links.send(&access.charger, Command::Operation(request.operation)).await?;
     live_status(&state, &access)
 }
 
@@ -143,6 +113,6 @@ pub async fn power_history(
     ApiQuery(query): ApiQuery<HistoryQuery>,
 ) -> ApiResult<ApiJson<Vec<(i64, f32)>>> {
     let access = access::require(&state, &user, &id, Role::Viewer).await?;
-    let seconds = query.seconds.unwrap_or(300).clamp(1, crate::simulator::physics::HISTORY_SECS);
-    Ok(ApiJson(state.simulator.power_history(&access.charger, seconds)))
+    let seconds = query.seconds.unwrap_or(300).clamp(1, crate::link::hub::HISTORY_SECS);
+    Ok(ApiJson(state.links.power_history(&access.charger, seconds)))
 }

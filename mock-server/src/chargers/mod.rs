@@ -3,23 +3,28 @@
 pub mod access;
 mod cards;
 mod control;
+pub mod ocpp;
 mod pairing;
 mod schedule;
 mod settings;
 pub mod sharing;
 pub mod store;
 pub mod tariff;
+mod trydan;
 
 use charge_model::charger::{ChargeState, ChargerId, ChargerStatus, ChargerSummary};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::simulator::Simulator;
+use crate::link::Links;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(pairing::list, pairing::pair))
+        .routes(routes!(ocpp::pair))
+        .routes(routes!(ocpp::new_password_for))
+        .routes(routes!(trydan::pair))
         .routes(routes!(settings::detail, pairing::remove))
         .routes(routes!(settings::save))
         .routes(routes!(control::lock))
@@ -59,14 +64,12 @@ pub fn release_owned(tx: &rusqlite::Connection, user_id: i64) -> crate::error::A
     Ok(released)
 }
 
-/// Stops simulating released chargers (their charges in progress end unrecorded: their history
-/// is gone) and tells whoever could see them. Called on the database's thread right after the
-/// release is committed, so that no new pairing of the same charger can come in between.
-pub fn released(simulator: &Simulator, released: Released) {
-    for id in &released.chargers {
-        simulator.remove(id);
-    }
-    simulator.access_changed(released.users);
+/// Unlinks released chargers (their charges in progress end unrecorded: their history is gone)
+/// and tells whoever could see them. Called on the database's thread right after the release
+/// is committed, so that no new pairing of the same charger can come in between.
+pub fn released(links: &Links, released: Released) {
+    links.released(&released.chargers);
+    links.access_changed(released.users);
 }
 
 /// The status of a charger the simulator does not know (never happens for a paired one).

@@ -19,7 +19,7 @@ pub async fn list(
 ) -> ApiResult<ApiJson<Vec<ChargerSummary>>> {
     let listed = state.db.run(move |conn| store::list_for(conn, user.id)).await?;
     let ids: Vec<_> = listed.iter().map(|c| c.id.clone()).collect();
-    let statuses = state.simulator.statuses(&ids);
+    let statuses = state.links.statuses(&ids);
     Ok(ApiJson(listed.into_iter().zip(statuses).map(|(c, s)| summary(c, s)).collect()))
 }
 
@@ -52,9 +52,9 @@ pub async fn pair(
             Ok((paired, store::listed_one(conn, user.id, &charger)?))
         })
         .await?;
-    state.simulator.add(id.clone(), paired.model, paired.firmware);
-    state.simulator.access_changed(vec![user.id]);
-    let status = state.simulator.status(&id);
+    state.links.paired(&id, paired.model, paired.firmware);
+    state.links.access_changed(vec![user.id]);
+    let status = state.links.status(&id);
     Ok((StatusCode::CREATED, ApiJson(summary(listed, status))))
 }
 
@@ -79,12 +79,12 @@ pub async fn remove(
 
 /// Releases a charger in the database, then in the simulator, and tells whoever could see it.
 pub async fn release(state: &AppState, id: charge_model::charger::ChargerId) -> ApiResult<()> {
-    let simulator = state.simulator.clone();
+    let links = state.links.clone();
     state
         .db
         .run(move |conn| {
             let users = store::release(conn, &id)?;
-            super::released(&simulator, super::Released { chargers: vec![id], users });
+            super::released(&links, super::Released { chargers: vec![id], users });
             Ok(())
         })
         .await

@@ -11,6 +11,7 @@ use super::store::{self, JsonColumn};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::link::Command;
 
 #[utoipa::path(get, path = "/api/chargers/{id}/timers", tag = "schedule",
     params(("id" = String, Path, description = "The charger's ID")),
@@ -37,9 +38,21 @@ pub async fn save_timers(
 ) -> ApiResult<ApiJson<Timers>> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
     timers.validate().map_err(ApiError::Validation)?;
+    let charger = access.charger.clone();
+    let before = state.db.run(move |conn| store::load_json(conn, &charger, JsonColumn::Timers)).await?;
     let (charger, saved) = (access.charger.clone(), timers.clone());
-    state.db.run(move |conn| store::save_json(conn, &charger, JsonColumn::Timers, &saved)).await?;
-    state.simulator.update(&access.charger, |c| c.timers = timers.clone());
+    let persist =
+        move |conn: &mut rusqlite::Connection| store::save_json(conn, &charger, JsonColumn::Timers, &saved);
+    state
+        .links
+        .apply(
+            &state.db,
+            &access.charger,
+            Command::Timers(timers.clone()),
+            Some(Command::Timers(before)),
+            persist,
+        )
+        .await?;
     Ok(ApiJson(timers))
 }
 
@@ -71,11 +84,21 @@ pub async fn save_dynamic_power(
 ) -> ApiResult<ApiJson<DynamicPower>> {
     let access = access::require(&state, &user, &id, Role::Editor).await?;
     power.validate().map_err(ApiError::Validation)?;
+    let charger = access.charger.clone();
+    let before = state.db.run(move |conn| store::load_json(conn, &charger, JsonColumn::DynamicPower)).await?;
     let (charger, saved) = (access.charger.clone(), power.clone());
-    state.db.run(move |conn| store::save_json(conn, &charger, JsonColumn::DynamicPower, &saved)).await?;
-    state.simulator.update(&access.charger, |c| {
-        c.dynamic = power.clone();
-        c.apply_dynamic_power();
-    });
+    let persist = move |conn: &mut rusqlite::Connection| {
+        store::save_json(conn, &charger, JsonColumn::DynamicPower, &saved)
+    };
+    state
+        .links
+        .apply(
+            &state.db,
+            &access.charger,
+            Command::DynamicPower(power.clone()),
+            Some(Command::DynamicPower(before)),
+            persist,
+        )
+        .await?;
     Ok(ApiJson(power))
 }

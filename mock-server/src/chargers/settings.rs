@@ -8,6 +8,7 @@ use super::{access, store, summary};
 use crate::AppState;
 use crate::auth::CurrentUser;
 use crate::error::{ApiError, ApiJson, ApiPath, ApiResult};
+use crate::link::Command;
 
 /// Everything about a charger: summary with live status, settings, and the model's features.
 #[utoipa::path(get, path = "/api/chargers/{id}", tag = "chargers",
@@ -28,9 +29,11 @@ async fn load_detail(state: &AppState, access: access::Access) -> ApiResult<Char
         .db
         .run(move |conn| Ok((store::listed_one(conn, access.user_id, &id)?, store::settings(conn, &id)?)))
         .await?;
-    let status = state.simulator.status(&listed.id);
+    let status = state.links.status(&listed.id);
     let features = listed.model.features();
-    Ok(ChargerDetail { summary: summary(listed, status), settings, features })
+    let ocpp = state.links.ocpp().info(&listed.id, &state.config.ocpp_endpoint());
+    let trydan = state.links.trydan().info(&listed.id);
+    Ok(ChargerDetail { summary: summary(listed, status), settings, features, ocpp, trydan })
 }
 
 /// Replaces the settings (editors and owner). The charging current is brought inside new limits.
@@ -53,25 +56,24 @@ pub async fn save(
     let settings = settings.validate().map_err(ApiError::Validation)?;
     let charger = access.charger.clone();
     let (min, max, phases) = (settings.min_current_a, settings.max_current_a, settings.supply.phases());
-    // Stored first, then applied (right after the commit, before another change can be stored):
-    // the live charger never runs with settings the database lacks.
-    let live = state.simulator.status(&charger).map(|status| status.intensity_a);
-    let intensity = live.unwrap_or(min).clamp(min, max);
-    let simulator = state.simulator.clone();
-    state
-        .db
-        .run(move |conn| {
-            let tx = conn.transaction()?;
-            store::save_settings(&tx, &charger, &settings)?;
-            store::set_intensity(&tx, &charger, intensity)?;
-            tx.commit()?;
-            simulator.update(&charger, |c| {
-                c.intensity_a = intensity;
-                c.supply_phases = phases;
-                (c.min_a, c.max_a) = (min, max);
-            });
-            Ok(())
-        })
-        .await?;
+    let stored = charger.clone();
+    let before = state.db.run(move |conn| store::settings(conn, &stored)).await?;
+    let live = state.links.status(&charger).map(|status| status.intensity_a);
+    let current = live.unwrap_or(min).clamp(min, max);
+    let persist = move |conn: &mut rusqlite::Connection| {
+        let tx = conn.transaction()?;
+        store::save_settings(&tx, &charger, &settings)?;
+        store::set_intensity(&tx, &charger, current)?;
+        tx.commit()?;
+        Ok(())
+    };
+    let command = Command::Limits { min, max, phases, current };
+    let undo = Command::Limits {
+        min: before.min_current_a,
+        max: before.max_current_a,
+        phases: before.supply.phases(),
+        current: live.unwrap_or(before.min_current_a),
+    };
+    state.links.apply(&state.db, &access.charger, command, Some(undo), persist).await?;
     Ok(ApiJson(load_detail(&state, access).await?))
 }

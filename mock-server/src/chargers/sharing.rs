@@ -72,7 +72,7 @@ pub async fn add(
         })
         .await?;
     if let Some(user_id) = invited.user_id {
-        state.simulator.access_changed(vec![user_id]);
+        state.links.access_changed(vec![user_id]);
     }
     let link = format!("{}/", state.config.public_url());
     let notice =
@@ -120,7 +120,7 @@ pub async fn accept(
         })
         .await?;
     // The owner's open sharing list shows the person now.
-    state.simulator.access_changed([Some(user.id), owner].into_iter().flatten().collect());
+    state.links.access_changed([Some(user.id), owner].into_iter().flatten().collect());
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -141,7 +141,7 @@ pub async fn decline(
             Ok(owner)
         })
         .await?;
-    state.simulator.access_changed([Some(user.id), owner].into_iter().flatten().collect());
+    state.links.access_changed([Some(user.id), owner].into_iter().flatten().collect());
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -228,7 +228,7 @@ pub async fn change_role(
             sharing_of(conn, &charger)
         })
         .await?;
-    state.simulator.access_changed(vec![shared_with]);
+    state.links.access_changed(vec![shared_with]);
     Ok(ApiJson(sharing))
 }
 
@@ -257,7 +257,7 @@ pub async fn remove(
             if removed == 0 { Err(no_share()) } else { Ok(()) }
         })
         .await?;
-    state.simulator.access_changed(vec![shared_with]);
+    state.links.access_changed(vec![shared_with]);
     Ok(StatusCode::NO_CONTENT)
 }
 

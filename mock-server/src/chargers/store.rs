@@ -152,12 +152,17 @@ pub fn release_in(tx: &Connection, id: &ChargerId) -> ApiResult<Vec<i64>> {
         "DELETE FROM shares WHERE charger_id = ?1",
         "DELETE FROM invitations WHERE charger_id = ?1",
         "DELETE FROM rfid_cards WHERE charger_id = ?1",
+        "DELETE FROM charging_plans WHERE charger_id = ?1",
         "UPDATE chargers SET owner_id = NULL, paired_at = NULL, settings = NULL, intensity_a = 16, locked = 0,
          paused = 0, timers = NULL, dynamic_power = NULL, tariff = NULL WHERE id = ?1",
     ] {
         tx.execute(sql, [id.as_str()])?;
     }
     crate::charges::forget(tx, id)?;
+    // An OCPP connector is not a catalogue entry: its row goes (with its charge point, last).
+    crate::link::ocpp::store::release(tx, id)?;
+    // Nor is a Trydan paired by its address.
+    crate::link::trydan::store::release(tx, id)?;
     Ok(users)
 }
 

@@ -237,10 +237,16 @@ impl Charges {
 /// Records finished charges that did not come from the simulation (a past charge entered by
 /// hand, the demo's history), in one transaction.
 pub async fn record(db: &Db, sessions: Vec<FinishedSession>) -> ApiResult<()> {
+    record_marked(db, sessions.into_iter().map(|session| (session, false)).collect()).await
+}
+
+/// Records finished charges like [`record`], each with whether it was charged under a plan
+/// (then what charging at once would have cost is kept too).
+pub async fn record_marked(db: &Db, sessions: Vec<(FinishedSession, bool)>) -> ApiResult<()> {
     db.run(move |conn| {
         let tx = conn.transaction()?;
-        for session in &sessions {
-            store::record(&tx, session)?;
+        for (session, under_plan) in &sessions {
+            store::record(&tx, session, *under_plan)?;
         }
         tx.commit()?;
         Ok(())
@@ -261,7 +267,7 @@ fn record_reported(conn: &mut Connection, sessions: Vec<FinishedSession>) -> Vec
         let recorded = (|| -> ApiResult<()> {
             let tx = conn.transaction()?;
             if store::of_current_pairing(&tx, &session.charger_id, session.started_at)? {
-                store::record(&tx, &session)?;
+                store::record(&tx, &session, false)?;
             }
             tx.commit()?;
             Ok(())
@@ -287,7 +293,7 @@ fn resume(conn: &mut Connection, simulator: &Simulator, now: DateTime<Utc>) -> A
         if latest && now - charge.saved_at <= RESUME_WITHIN && simulator.resume(charge.progress.clone()) {
             resumed += 1;
         } else if store::of_current_pairing(&tx, id, charge.progress.session.started_at)? {
-            store::record(&tx, &charge.finished())?;
+            store::record(&tx, &charge.finished(), false)?;
             finished += 1;
         } else {
             store::forget_progress(&tx, id, charge.progress.session.started_at)?;

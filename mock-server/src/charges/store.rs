@@ -2,6 +2,7 @@
 //! recorded) and `charges_in_progress` (each charge's energy so far).
 
 use charge_model::charger::ChargerId;
+use charge_model::habits::PastCharge;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, params};
 
@@ -15,12 +16,21 @@ fn json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
 
 /// Records a finished charge, priced under its charger's tariff now, in place of its saved
 /// progress (both in the caller's transaction, so that a charge is never counted twice).
-pub fn record(tx: &Connection, session: &FinishedSession) -> ApiResult<()> {
+/// A charge made while a plan was followed ([`crate::plans::followed_since`] its start), or
+/// said to be `under_plan`, also keeps what charging at once from plug-in would have cost.
+pub fn record(tx: &Connection, session: &FinishedSession, under_plan: bool) -> ApiResult<()> {
     let (tariff, priced) = price::price(tx, &session.charger_id, &session.quarters)?;
+    let planned =
+        under_plan || crate::plans::followed_since(tx, &session.charger_id, session.started_at.timestamp())?;
+    let at_once = if planned {
+        Some(price::at_once(tx, &session.charger_id, session.started_at.timestamp(), &session.quarters)?)
+    } else {
+        None
+    };
     tx.execute(
         "INSERT INTO charge_sessions (charger_id, started_at, ended_at, energy_wh, hourly, rfid, quarters,
-                                      tariff, cost_cents, cost_estimated)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                      tariff, cost_cents, cost_estimated, at_once_cents, at_once_estimated)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
         params![
             session.charger_id.as_str(),
             session.started_at.timestamp(),
@@ -31,7 +41,9 @@ pub fn record(tx: &Connection, session: &FinishedSession) -> ApiResult<()> {
             json(&priced.slices)?,
             json(&tariff)?,
             priced.cost.cents,
-            priced.cost.estimated
+            priced.cost.estimated,
+            at_once.map(|cost| cost.cents),
+            at_once.is_some_and(|cost| cost.estimated)
         ],
     )?;
     forget_progress(tx, &session.charger_id, session.started_at)?;
@@ -163,10 +175,24 @@ pub fn saved(conn: &Connection) -> ApiResult<Vec<Saved>> {
     Ok(saved)
 }
 
+/// The charger's charges that ended at or after `since` (Unix s), as habits read them: from
+/// plug-in to unplug, with their energy.
+pub fn past_charges(conn: &Connection, charger: &ChargerId, since: i64) -> ApiResult<Vec<PastCharge>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT started_at, ended_at, energy_wh FROM charge_sessions
+         WHERE charger_id = ?1 AND ended_at >= ?2 ORDER BY ended_at",
+    )?;
+    let rows = statement.query_map(params![charger.as_str(), since], |row| {
+        Ok(PastCharge { plugged_in: row.get(0)?, unplugged: row.get(1)?, energy_wh: row.get(2)? })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
 /// Deletes a charger's charges, finished and in progress (it is being released), in the
 /// caller's transaction.
 pub fn forget(tx: &Connection, charger: &ChargerId) -> ApiResult<()> {
     tx.execute("DELETE FROM charge_sessions WHERE charger_id = ?1", [charger.as_str()])?;
     tx.execute("DELETE FROM charges_in_progress WHERE charger_id = ?1", [charger.as_str()])?;
+    tx.execute("DELETE FROM plan_followed WHERE charger_id = ?1", [charger.as_str()])?;
     Ok(())
 }

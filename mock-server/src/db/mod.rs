@@ -18,6 +18,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("007_rate_limits.sql"),
     include_str!("008_charges_in_progress.sql"),
     include_str!("009_session_activity.sql"),
+    include_str!("010_charger_links.sql"),
+    include_str!("011_trydan_links.sql"),
+    include_str!("012_plans.sql"),
+    include_str!("013_oidc.sql"),
+    include_str!("016_plan_savings.sql"),
 ];
 
 /// A handle to the database, cheap to clone.
@@ -70,4 +75,65 @@ fn migrate(conn: &mut Connection) -> anyhow::Result<()> {
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Migration 11 replaces `chargers.link` to widen its CHECK: every row, its link and what
+    /// references it (cards, charges) stay; the new kind is accepted, others still refused.
+    #[test]
+    fn the_trydan_migration_keeps_every_charger_and_what_references_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = Connection::open(dir.path().join("old.sqlite")).unwrap();
+        conn.pragma_update(None, "foreign_keys", "ON").unwrap();
+        for (index, sql) in MIGRATIONS.iter().enumerate().take(10) {
+            conn.execute_batch(sql).unwrap();
+            conn.pragma_update(None, "user_version", index + 1).unwrap();
+        }
+        conn.execute_batch(
+            "INSERT INTO chargers (id, model, unit, firmware, link) VALUES
+                 ('SIMULATED1', 'trydan', 'SIMULATED1', '2.3.4', 'simulated'),
+                 ('OCPPCHARG1', 'ocpp', 'OCPPCHARG1', '', 'ocpp');
+             INSERT INTO rfid_cards (charger_id, code, name) VALUES ('OCPPCHARG1', 'DEC0DE01', 'Ana');
+             INSERT INTO charge_sessions (charger_id, started_at, ended_at, energy_wh, hourly)
+                 VALUES ('SIMULATED1', 0, 3600, 7400, '[]');",
+        )
+        .unwrap();
+
+        migrate(&mut conn).unwrap();
+
+        let links: Vec<(String, String)> = conn
+            .prepare("SELECT id, link FROM chargers ORDER BY id")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(links, [("OCPPCHARG1".into(), "ocpp".into()), ("SIMULATED1".into(), "simulated".into())]);
+        let count = |table: &str| -> i64 {
+            conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| row.get(0)).unwrap()
+        };
+        assert_eq!((count("rfid_cards"), count("charge_sessions")), (1, 1));
+        conn.execute(
+            "INSERT INTO chargers (id, model, unit, firmware, link) VALUES ('TRYDANLNK1', 'trydan', 'TRYDANLNK1', '', 'trydan')",
+            [],
+        )
+        .unwrap();
+        let bad = conn.execute(
+            "INSERT INTO chargers (id, model, unit, firmware, link) VALUES ('BADLINK001', 'trydan', 'BADLINK001', '', 'modbus')",
+            [],
+        );
+        assert!(bad.is_err(), "the CHECK still refuses unknown kinds");
+        let default: String = {
+            conn.execute("INSERT INTO chargers (id, model, unit, firmware) VALUES ('DEFAULT001', 'denka', 'DEFAULT001', '')", [])
+                .unwrap();
+            conn.query_row("SELECT link FROM chargers WHERE id = 'DEFAULT001'", [], |row| row.get(0)).unwrap()
+        };
+        assert_eq!(default, "simulated");
+        let violations: i64 =
+            conn.query_row("SELECT COUNT(*) FROM pragma_foreign_key_check", [], |row| row.get(0)).unwrap();
+        assert_eq!(violations, 0);
+    }
 }

@@ -64,6 +64,23 @@ impl Caller {
         self.0.send(Request { command, reply }).await.map_err(|_| CallFailure::Disconnected)?;
         answer.await.map_err(|_| CallFailure::Disconnected)?
     }
+
+    /// Queues `command`'s call at once, without waiting (so that calls queued one after the
+    /// other under a lock are sent in that order); the answer comes through the receiver.
+    pub fn enqueue(&self, command: Command) -> Result<Pending, CallFailure> {
+        let (reply, answer) = oneshot::channel();
+        self.0.try_send(Request { command, reply }).map_err(|_| CallFailure::Disconnected)?;
+        Ok(Pending(answer))
+    }
+}
+
+/// The answer of a call queued with [`Caller::enqueue`].
+pub struct Pending(oneshot::Receiver<Result<Value, CallFailure>>);
+
+impl Pending {
+    pub async fn answer(self) -> Result<Value, CallFailure> {
+        self.0.await.map_err(|_| CallFailure::Disconnected)?
+    }
 }
 
 /// A caller and the queue it feeds, for [`run`].
@@ -72,13 +89,15 @@ pub fn caller() -> (Caller, mpsc::Receiver<Request>) {
     (Caller(sender), receiver)
 }
 
-/// Serves one connection until the charge point goes away (or its sink fails). Calls still
-/// waiting then fail with [`CallFailure::Disconnected`].
+/// Serves one connection until the charge point goes away, says nothing for `idle` (a charge
+/// point sends at least a heartbeat per interval), or its sink fails. Calls still waiting then
+/// fail with [`CallFailure::Disconnected`].
 pub async fn run<T, E>(
     transport: T,
     mut charge_point: impl ChargePoint,
     mut requests: mpsc::Receiver<Request>,
     timeout: Duration,
+    idle: Duration,
 ) where
     T: Stream<Item = Result<String, E>> + Sink<String> + Unpin,
 {
@@ -87,6 +106,7 @@ pub async fn run<T, E>(
     let mut in_flight: Option<InFlight> = None;
     let mut next_id: u64 = 0;
     let mut requests_open = true;
+    let mut heard = tokio::time::Instant::now();
     loop {
         // Send the next call when none is in flight.
         if in_flight.is_none()
@@ -103,8 +123,10 @@ pub async fn run<T, E>(
         }
         let deadline = in_flight.as_ref().map(|f| f.3);
         tokio::select! {
+            () = tokio::time::sleep_until(heard + idle) => break,
             text = stream.next() => {
                 let Some(Ok(text)) = text else { break };
+                heard = tokio::time::Instant::now();
                 let reply = match frame::parse(&text) {
                     Err(refusal) => Some(refusal.to_text()),
                     Ok(Frame::Call { id, action, payload }) => Some(answer(&mut charge_point, &id, &action, &payload).await),
@@ -243,7 +265,13 @@ mod tests {
         let (to_charger, written) = mpsc::unbounded_channel();
         let (seen_tx, seen) = mpsc::unbounded_channel();
         let (caller, requests) = caller();
-        tokio::spawn(run(Wire { from_charger, to_charger }, Fake { seen: seen_tx }, requests, timeout));
+        tokio::spawn(run(
+            Wire { from_charger, to_charger },
+            Fake { seen: seen_tx },
+            requests,
+            timeout,
+            Duration::from_secs(3600),
+        ));
         Harness { send, written, seen, caller }
     }
 

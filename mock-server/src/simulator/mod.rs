@@ -16,6 +16,7 @@ use rand::{Rng, SeedableRng};
 use tokio::sync::broadcast;
 
 use crate::clock::Clock;
+use crate::link::Push;
 pub use physics::{Car, FinishedSession, Operation, Session, SimCharger};
 
 /// How the simulator behaves.
@@ -35,18 +36,6 @@ impl Default for SimOptions {
     fn default() -> Self {
         SimOptions { time_scale: 1.0, random_events: true, seed: None, tick: Duration::from_secs(1) }
     }
-}
-
-/// What subscribers of the live stream receive.
-#[derive(Debug, Clone)]
-pub enum Push {
-    /// A charger's new status, already serialised as a [`StatusEvent`].
-    Status { charger_id: ChargerId, json: Arc<str> },
-    /// The statuses that changed in one tick, in one message: each subscriber wakes once a
-    /// tick instead of once per charger (1,000 chargers × 1,000 streams stay cheap).
-    Statuses { changed: Arc<[(ChargerId, Arc<str>)]> },
-    /// The chargers these users can see have changed (paired, removed, shared…).
-    Access { user_ids: Arc<[i64]> },
 }
 
 struct Fleet {
@@ -71,6 +60,7 @@ impl Simulator {
         db_conn: &rusqlite::Connection,
         options: SimOptions,
         clock: Clock,
+        events: broadcast::Sender<Push>,
     ) -> anyhow::Result<Simulator> {
         let rng = match options.seed {
             Some(seed) => StdRng::seed_from_u64(seed),
@@ -80,7 +70,7 @@ impl Simulator {
             Fleet { chargers: HashMap::new(), pushed: HashMap::new(), last_tick: clock.now(), rng };
         let mut statement = db_conn.prepare(
             "SELECT id, model, firmware, settings, intensity_a, locked, paused, timers, dynamic_power
-             FROM chargers WHERE owner_id IS NOT NULL",
+             FROM chargers WHERE owner_id IS NOT NULL AND link = 'simulated'",
         )?;
         let rows = statement.query_map([], |row| {
             Ok((
@@ -123,7 +113,6 @@ impl Simulator {
             }
         }
         drop(statement);
-        let (events, _) = broadcast::channel(16_384);
         Ok(Simulator { fleet: Mutex::new(fleet), events, options, clock })
     }
 
@@ -134,16 +123,6 @@ impl Simulator {
     /// How it behaves.
     pub fn options(&self) -> &SimOptions {
         &self.options
-    }
-
-    /// Live updates: status changes and access changes.
-    pub fn subscribe(&self) -> broadcast::Receiver<Push> {
-        self.events.subscribe()
-    }
-
-    /// Tells the subscribers of `user_ids` that their chargers changed.
-    pub fn access_changed(&self, user_ids: Vec<i64>) {
-        let _ = self.events.send(Push::Access { user_ids: user_ids.into() });
     }
 
     /// Advances the simulation to now; returns what must be kept.
@@ -200,6 +179,16 @@ impl Simulator {
     pub fn status(&self, id: &ChargerId) -> Option<ChargerStatus> {
         let now = self.clock.now();
         self.fleet().chargers.get(id).map(|c| c.status(now))
+    }
+
+    /// Reads a charger, as it is at `now`, without changing it (`None` when it is not simulated).
+    pub fn inspect<T>(
+        &self,
+        id: &ChargerId,
+        read: impl FnOnce(&SimCharger, DateTime<Utc>) -> T,
+    ) -> Option<T> {
+        let now = self.clock.now();
+        self.fleet().chargers.get(id).map(|c| read(c, now))
     }
 
     /// The live statuses of several chargers, in one lock.

@@ -11,8 +11,9 @@ use charge_model::tariff::Market;
 use chrono::{Duration, NaiveDate};
 
 use super::{MarketPrice, ParseError, esios, omie, ree, store};
-use crate::AppState;
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::db::Db;
 
 /// Where the prices come from (overridable for tests and mirrors).
 #[derive(Debug, Clone)]
@@ -155,15 +156,16 @@ async fn get(request: reqwest::RequestBuilder) -> Result<Vec<u8>, FetchError> {
 }
 
 /// Fetches and stores what is missing of today and tomorrow (Madrid) for both markets.
-pub async fn refresh(state: &AppState, client: &reqwest::Client, sources: &Sources) {
-    let today = madrid::local(state.clock.now()).date();
-    refresh_days(state, client, sources, &[today, today + Duration::days(1)]).await;
+pub async fn refresh(db: &Db, clock: &Clock, client: &reqwest::Client, sources: &Sources) {
+    let today = madrid::local(clock.now()).date();
+    refresh_days(db, clock, client, sources, &[today, today + Duration::days(1)]).await;
 }
 
 /// Fetches and stores both markets' prices for each day not already stored in full. Returns
 /// how many periods were stored. Failures are logged, never raised: what is stored stays.
 pub async fn refresh_days(
-    state: &AppState,
+    db: &Db,
+    clock: &Clock,
     client: &reqwest::Client,
     sources: &Sources,
     dates: &[NaiveDate],
@@ -172,7 +174,7 @@ pub async fn refresh_days(
     for &date in dates {
         for market in [Market::Omie, Market::Pvpc] {
             let (from, to) = (madrid::day_start(date), madrid::day_start(date + Duration::days(1)));
-            match state.db.run(move |conn| store::covered(conn, market, from, to)).await {
+            match db.run(move |conn| store::covered(conn, market, from, to)).await {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(error) => {
@@ -182,8 +184,8 @@ pub async fn refresh_days(
             }
             match fetch_day(client, sources, market, date).await {
                 Ok((source, prices)) => {
-                    let now = state.clock.unix();
-                    match state.db.run(move |conn| store::save(conn, market, source, &prices, now)).await {
+                    let now = clock.unix();
+                    match db.run(move |conn| store::save(conn, market, source, &prices, now)).await {
                         Ok(count) => {
                             stored += count;
                             tracing::info!(market = market.tag(), %date, count, source, "market prices stored");
@@ -207,8 +209,8 @@ pub async fn refresh_days(
 }
 
 /// Refreshes at start-up and then every hour, unless `--market-fetch false`.
-pub fn start(state: AppState) {
-    if !state.config.market_fetch {
+pub fn start(db: Db, clock: Clock, config: &Config) {
+    if !config.market_fetch {
         return;
     }
     let client = match client() {
@@ -218,14 +220,14 @@ pub fn start(state: AppState) {
             return;
         }
     };
+    let sources = Sources::from_config(config);
     tokio::spawn(async move {
-        let sources = Sources::from_config(&state.config);
         let mut interval = tokio::time::interval(StdDuration::from_secs(3600));
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             // The first tick is immediate.
             interval.tick().await;
-            refresh(&state, &client, &sources).await;
+            refresh(&db, &clock, &client, &sources).await;
         }
     });
 }

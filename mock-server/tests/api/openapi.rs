@@ -12,7 +12,7 @@ use crate::helpers::{TestApp, spawn_app};
 const PUBLIC: [&str; 2] = ["/api/auth/", "/api/dev/"];
 
 /// Operations that answer 429 when a limit is reached.
-const RATE_LIMITED: [(&str, &str); 8] = [
+const RATE_LIMITED: [(&str, &str); 10] = [
     ("post", "/api/auth/login"),
     ("post", "/api/auth/register"),
     ("post", "/api/auth/forgot-password"),
@@ -21,6 +21,8 @@ const RATE_LIMITED: [(&str, &str); 8] = [
     ("post", "/api/account/password"),
     ("delete", "/api/account"),
     ("post", "/api/chargers/{id}/shares"),
+    ("post", "/api/support"),
+    ("post", "/api/chargers/trydan"),
 ];
 
 async fn document(app: &TestApp) -> Value {
@@ -264,4 +266,43 @@ async fn request_bodies_carry_the_rules_the_server_applies() {
     assert_eq!((&week["minItems"], &week["maxItems"]), (&json!(7), &json!(7)));
     let flat = &kind("flat")["properties"]["price"];
     assert_eq!((&flat["minimum"], &flat["maximum"]), (&json!(-10_000_000), &json!(10_000_000)));
+    // An indexed tariff needs only its margin: the tolls and charges are regulated data, and
+    // `p1`…`p3` optional overrides of them.
+    let indexed = kind("indexed");
+    let required = indexed["required"].as_array().unwrap();
+    assert!(required.contains(&json!("margin")), "{indexed}");
+    for period in ["p1", "p2", "p3"] {
+        assert!(!required.contains(&json!(period)), "{period} is optional: {indexed}");
+        let field = &indexed["properties"][period];
+        assert_eq!(field["minimum"], -10_000_000, "{period}");
+        assert!(
+            field["type"].as_array().is_some_and(|t| t.contains(&json!("null"))),
+            "{period} may be null: {field}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn habits_and_plan_savings_are_documented() {
+    let app = spawn_app().await;
+    let spec = document(&app).await;
+    let habits = &spec["paths"]["/api/chargers/{id}/plan/habits"]["get"];
+    assert_eq!(
+        habits["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+        "#/components/schemas/Habits"
+    );
+    for field in ["window_days", "min_charges", "habits"] {
+        property(schema(&spec, "Habits"), field);
+    }
+    for field in ["plug_in_minute", "departure_minute", "energy_wh"] {
+        property(schema(&spec, "Typical"), field);
+    }
+    assert_eq!(property(schema(&spec, "Habit"), "group")["$ref"], "#/components/schemas/DayGroup");
+    assert_eq!(schema(&spec, "DayGroup")["enum"], json!(["weekdays", "weekends"]));
+    assert_eq!(property(schema(&spec, "Statistics"), "plans")["$ref"], "#/components/schemas/PlanSavings");
+    for field in ["charges", "cost_cents", "at_once_cents", "saved_cents", "active"] {
+        property(schema(&spec, "PlanSavings"), field);
+    }
+    let planned = property(schema(&spec, "PastChargeRequest"), "plugged_at");
+    assert!(planned.to_string().contains("integer"), "{planned}");
 }

@@ -256,7 +256,7 @@ async fn the_fetcher_stores_real_files_and_does_not_fetch_stored_days_again() {
 
     // OMIE has 2025-10-26, REE has 2021-10-31; each lacks the other day (404s, logged).
     let dates = [day(2025, 10, 26), day(2021, 10, 31)];
-    let count = fetch::refresh_days(&app.state, &client, &sources, &dates).await;
+    let count = fetch::refresh_days(&app.state.db, &app.state.clock, &client, &sources, &dates).await;
     assert_eq!(count, 100 + 25);
     let (counts, _) = stored(&app);
     assert_eq!(counts, HashMap::from([(key("omie", "omie"), 100), (key("pvpc", "ree"), 25)]));
@@ -272,7 +272,7 @@ async fn the_fetcher_stores_real_files_and_does_not_fetch_stored_days_again() {
 
     // Again: the stored days are not asked for, the missing ones are.
     requests.lock().unwrap().clear();
-    assert_eq!(fetch::refresh_days(&app.state, &client, &sources, &dates).await, 0);
+    assert_eq!(fetch::refresh_days(&app.state.db, &app.state.clock, &client, &sources, &dates).await, 0);
     let asked = requests.lock().unwrap().clone();
     assert_eq!(asked.len(), 2, "{asked:?}");
     assert!(asked.iter().any(|uri| uri.contains("marginalpdbc_20211031.1")), "{asked:?}");
@@ -331,10 +331,11 @@ async fn every_kind_of_failure_is_an_error_and_leaves_the_stored_prices_alone() 
     let before = stored(&app);
     let dates = [day(2025, 10, 27), day(2025, 10, 28), day(2025, 10, 29), day(2025, 10, 30)];
     for sources in [sources, nowhere, fetch::Sources::from_config(&app.state.config)] {
-        assert_eq!(fetch::refresh_days(&app.state, &client, &sources, &dates).await, 0);
+        assert_eq!(fetch::refresh_days(&app.state.db, &app.state.clock, &client, &sources, &dates).await, 0);
         assert_eq!(stored(&app), before);
     }
-    fetch::refresh(&app.state, &client, &fetch::Sources::from_config(&app.state.config)).await;
+    fetch::refresh(&app.state.db, &app.state.clock, &client, &fetch::Sources::from_config(&app.state.config))
+        .await;
     assert_eq!(stored(&app), before);
 }
 

@@ -8,8 +8,8 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::components::dialog::{ConfirmDialog, DialogHandle};
 use crate::components::form::{Form, FormError, SubmitButton, TextField};
+use crate::components::load::{ApiErrorNote, Loaded, Loading};
 use crate::i18n::{tr, use_i18n};
-use crate::session::use_session;
 
 #[component]
 pub fn Cards(
@@ -19,39 +19,21 @@ pub fn Cards(
     #[prop(into)]
     can_edit: Signal<bool>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let cards = RwSignal::new(None::<Result<Vec<RfidCard>, ApiError>>);
-    let load = {
-        let id = id.clone();
-        move || {
-            let id = id.clone();
-            spawn_local(async move {
-                let result = api::cards(&id).await;
-                if let Err(error) = &result {
-                    session.notice(error);
-                }
-                cards.set(Some(result));
-            });
-        }
-    };
-    // Loaded again when the role changes: viewers get the codes masked.
-    Effect::new(move |_| {
-        can_edit.track();
-        load();
-    });
     let id = StoredValue::new(id);
+    // Loaded again when the role changes: viewers get the codes masked.
+    let cards = LocalResource::new(move || {
+        can_edit.track();
+        let id = id.get_value();
+        async move { api::cards(&id).await }
+    });
     view! {
         <section class="card" aria-labelledby="cards-title">
             <h2 id="cards-title">{model.rfid_section()}</h2>
             <p>{tr(|t| t.cards_intro)}</p>
-            {move || match cards.get() {
-                None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
-                Some(Err(error)) => view! {
-                    <div class="form-error" role="alert"><p>{move || i18n.error(&error)}</p></div>
-                }.into_any(),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{tr(|t| t.cards_empty)}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            <Loaded resource=cards show=move |list| if list.is_empty() {
+                view! { <p class="muted">{tr(|t| t.cards_empty)}</p> }.into_any()
+            } else {
+                view! {
                     <div class="table-scroll">
                         <table class="cards-table">
                             <caption class="visually-hidden">{model.rfid_section()}</caption>
@@ -67,15 +49,15 @@ pub fn Cards(
                             </tbody>
                         </table>
                     </div>
-                }.into_any(),
-            }}
+                }.into_any()
+            } />
             {move || can_edit.get().then(|| view! { <AddCard id=id.get_value() cards /> })}
         </section>
     }
 }
 
 /// Puts `card` in the list (replacing the card with its id), keeping the list by name.
-fn upsert(cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>, card: RfidCard) {
+fn upsert(cards: Loading<Vec<RfidCard>>, card: RfidCard) {
     cards.update(|cards| {
         if let Some(Ok(list)) = cards {
             list.retain(|c| c.id != card.id);
@@ -89,11 +71,10 @@ fn upsert(cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>, card: RfidCa
 fn CardRow(
     id: ChargerId,
     card: RfidCard,
-    cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>,
+    cards: Loading<Vec<RfidCard>>,
     can_edit: Signal<bool>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let editing = RwSignal::new(false);
     let form = Form::new("rename-card");
     let name = RwSignal::new(card.name.clone());
@@ -126,10 +107,7 @@ fn CardRow(
                         list.retain(|c| c.id != card_id);
                     }
                 }),
-                Err(failure) => {
-                    session.notice(&failure);
-                    error.set(Some(failure));
-                }
+                Err(failure) => error.set(Some(failure)),
             }
         });
     });
@@ -151,9 +129,7 @@ fn CardRow(
                 } else {
                     view! { <span>{card_name.clone()}</span> }.into_any()
                 }}
-                <div class="form-error" role="alert">
-                    {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-                </div>
+                <ApiErrorNote error />
             </td>
             <td><code>{code.clone()}</code></td>
             <td class="row-actions">
@@ -196,7 +172,7 @@ fn CardRow(
 }
 
 #[component]
-fn AddCard(id: ChargerId, cards: RwSignal<Option<Result<Vec<RfidCard>, ApiError>>>) -> impl IntoView {
+fn AddCard(id: ChargerId, cards: Loading<Vec<RfidCard>>) -> impl IntoView {
     let form = Form::new("add-card");
     let code = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());

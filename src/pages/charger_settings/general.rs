@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::{Saved, saved_notice};
 use crate::components::form::{CheckboxField, Form, FormError, Notice, SelectField, SubmitButton, TextField};
-use crate::i18n::{tr, use_i18n};
+use crate::i18n::{model_name, tr, use_i18n};
 
 #[component]
 pub fn General(saved: Saved, id: ChargerId, model: ChargerModel, features: Features) -> impl IntoView {
@@ -50,7 +50,7 @@ pub fn General(saved: Saved, id: ChargerId, model: ChargerModel, features: Featu
                     <span class="label">{tr(|t| t.charger_id)}</span>
                     <p class="static-value">
                         <code class="charger-id">{id.to_string()}</code>
-                        " · " {model.name()}
+                        " · " {move || model_name(model, i18n.t())}
                     </p>
                     <p class="hint">{tr(|t| t.charger_id_check)}</p>
                 </div>
@@ -69,7 +69,7 @@ pub fn General(saved: Saved, id: ChargerId, model: ChargerModel, features: Featu
                                             prop:checked=move || cover.get() == choice
                                             on:change=move |_| cover.set(choice)
                                         />
-                                        <img src=format!("/covers/{}.svg", choice.tag()) alt="" width="120" height="45" />
+                                        <img src=crate::assets::cover(choice) alt="" width="120" height="45" />
                                         <span>{move || cover_name(choice, i18n.t())}</span>
                                     </label>
                                 }

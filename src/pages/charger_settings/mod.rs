@@ -10,15 +10,16 @@ mod operations;
 mod options;
 mod remove;
 mod sharing;
+mod trydan;
 
 use charge_model::FieldErrors;
 use charge_model::charger::{ChargerDetail, ChargerId, ChargerModel, ChargerSettings, Role};
 use leptos::prelude::*;
 
 use crate::api;
+use crate::components::charger_frame::{SubpageHeading, WithCharger};
 use crate::components::form::Form;
 use crate::i18n::{Texts, tr, use_i18n};
-use crate::pages::charger::{SubpageHeading, WithCharger};
 
 #[component]
 pub fn ChargerSettingsPage() -> impl IntoView {
@@ -76,18 +77,37 @@ fn SettingsView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
     let features = detail.features;
     let model = summary.model;
     let can_edit = Signal::derive(move || role.get().can_edit());
+    let owner = summary.role.is_owner();
+    // A real OCPP charger has its link to the portal instead of a simulated one's OCPP client.
+    let link =
+        detail.ocpp.clone().map(|info| view! { <ocpp::OcppLinkSection info id=summary.id.clone() owner /> });
+    // A Trydan read through its local API: its address, and no cards nor operations (that
+    // API has neither).
+    let local = detail.trydan.is_some();
+    let trydan_link =
+        detail.trydan.clone().map(|info| view! { <trydan::TrydanLinkSection info id=summary.id.clone() /> });
+    let ocpp_client = detail.ocpp.is_none() && !local;
     view! {
         <div class="page narrow settings-page">
             <SubpageHeading id=summary.id.clone() name title can_edit />
-            <Contents model owner=summary.role.is_owner() />
+            <Contents model owner ocpp_link=detail.ocpp.is_some() local />
+            {link}
+            {trydan_link}
             <fieldset class="settings-sections" disabled=move || !can_edit.get()>
                 <general::General saved id=summary.id.clone() model features />
                 <limits::Limits saved />
                 <options::SpecialOptions saved features />
-                <ocpp::OcppSection saved />
+                {ocpp_client.then(|| view! { <ocpp::OcppSection saved /> })}
             </fieldset>
-            <operations::Operations id=summary.id.clone() features can_edit />
-            <cards::Cards id=summary.id.clone() model can_edit />
+            {if local {
+                view! { <trydan::NotAvailable /> }.into_any()
+            } else {
+                view! {
+                    <operations::Operations id=summary.id.clone() features can_edit />
+                    <cards::Cards id=summary.id.clone() model can_edit />
+                }
+                    .into_any()
+            }}
             // An owner stays the owner: these sections are decided once, not by `role`.
             {if summary.role.is_owner() {
                 view! {
@@ -103,18 +123,34 @@ fn SettingsView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
 }
 
 /// Links to the page's sections (about five screens of them), by their headings' ids.
+/// `ocpp_link`: a real OCPP charger; `local`: a Trydan read through its local API.
 #[component]
-fn Contents(model: ChargerModel, owner: bool) -> impl IntoView {
+fn Contents(model: ChargerModel, owner: bool, ocpp_link: bool, local: bool) -> impl IntoView {
     let i18n = use_i18n();
     let title = |pick: fn(&'static Texts) -> &'static str| Signal::derive(move || pick(i18n.t()));
-    let mut sections = vec![
+    let mut sections = Vec::new();
+    if ocpp_link {
+        sections.push(("ocpp-link-title", title(|t| t.ocpp_link_title)));
+    }
+    if local {
+        sections.push(("trydan-link-title", title(|t| t.trydan_link_title)));
+    }
+    sections.extend([
         ("general-title", title(|t| t.settings_general)),
         ("limits-title", title(|t| t.limits_title)),
         ("options-title", title(|t| t.options_title)),
-        ("ocpp-title", title(|t| t.ocpp_title)),
-        ("operations-title", title(|t| t.operations_title)),
-        ("cards-title", Signal::stored(model.rfid_section())),
-    ];
+    ]);
+    if !ocpp_link && !local {
+        sections.push(("ocpp-title", title(|t| t.ocpp_title)));
+    }
+    if local {
+        sections.push(("trydan-missing-title", title(|t| t.trydan_not_available_title)));
+    } else {
+        sections.extend([
+            ("operations-title", title(|t| t.operations_title)),
+            ("cards-title", Signal::stored(model.rfid_section())),
+        ]);
+    }
     if owner {
         sections.push(("sharing-title", title(|t| t.sharing_title)));
         sections.push(("remove-title", title(|t| t.remove_title)));

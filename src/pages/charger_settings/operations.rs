@@ -7,9 +7,9 @@ use leptos::task::spawn_local;
 
 use crate::api::{self, ApiError};
 use crate::components::dialog::{ConfirmDialog, DialogHandle};
+use crate::components::load::ApiErrorNote;
 use crate::i18n::{Texts, tr, use_i18n};
 use crate::live::use_live;
-use crate::session::use_session;
 
 #[component]
 pub fn Operations(
@@ -21,7 +21,6 @@ pub fn Operations(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let live = use_live();
-    let session = use_session();
     let status = live.status(&id);
     let started = RwSignal::new(None::<Operation>);
     let error = RwSignal::new(None::<ApiError>);
@@ -42,10 +41,7 @@ pub fn Operations(
                     live.apply(&id, status);
                     started.set(Some(operation));
                 }
-                Err(failure) => {
-                    session.notice(&failure);
-                    error.set(Some(failure));
-                }
+                Err(failure) => error.set(Some(failure)),
             }
         });
     });
@@ -97,9 +93,7 @@ pub fn Operations(
                     }
                 }}
             </p>
-            <div class="form-error" role="alert">
-                {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-            </div>
+            <ApiErrorNote error />
         </section>
     }
 }

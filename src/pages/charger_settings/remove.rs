@@ -12,6 +12,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::{self, ApiError};
 use crate::components::dialog::{ConfirmDialog, DialogHandle};
+use crate::components::load::ApiErrorNote;
 use crate::i18n::{Texts, use_i18n};
 use crate::session::use_session;
 
@@ -57,7 +58,6 @@ fn DangerSection(
     call: impl Fn() -> Call + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let navigate = use_navigate();
     let dialog = DialogHandle::new();
     let error = RwSignal::new(None::<ApiError>);
@@ -69,7 +69,6 @@ fn DangerSection(
             match pending_call.await {
                 Ok(()) => navigate("/", Default::default()),
                 Err(failure) => {
-                    session.notice(&failure);
                     error.set(Some(failure));
                     pending.set(false);
                 }
@@ -83,9 +82,7 @@ fn DangerSection(
         <section class="card danger-zone" aria-labelledby=labelled_by>
             <h2 id=title_id>{text(|t| t.0)}</h2>
             <p>{text(|t| t.1)}</p>
-            <div class="form-error" role="alert">
-                {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-            </div>
+            <ApiErrorNote error />
             <button type="button" class="button danger" disabled=pending on:click=move |_| dialog.open()>
                 {text(|t| t.2)}
             </button>

@@ -10,10 +10,9 @@ use leptos::task::spawn_local;
 use crate::api::{self, ApiError};
 use crate::components::dialog::{ConfirmDialog, DialogHandle};
 use crate::components::form::{Form, FormError, Notice, SelectField, SubmitButton, TextField};
-use crate::i18n::{I18n, tr, use_i18n};
+use crate::components::load::{ApiErrorNote, Loaded, Loading};
+use crate::i18n::{I18n, role_name, tr, use_i18n};
 use crate::live::use_live;
-use crate::pages::chargers::role_name;
-use crate::session::use_session;
 
 /// Who a row is about: a person with an account, or a pending invitation.
 #[derive(Clone, Copy, PartialEq)]
@@ -24,22 +23,14 @@ enum Target {
 
 #[component]
 pub fn SharingSection(id: ChargerId) -> impl IntoView {
-    let i18n = use_i18n();
-    let session = use_session();
-    let sharing = RwSignal::new(None::<Result<Sharing, ApiError>>);
     let id = StoredValue::new(id);
     let live = use_live();
     // Loaded at once, and again when someone accepts or declines an invitation (the server
     // pushes an access change to the owner then).
-    Effect::new(move |_| {
+    let sharing = LocalResource::new(move || {
         live.access_version();
-        spawn_local(async move {
-            let result = api::sharing(&id.get_value()).await;
-            if let Err(error) = &result {
-                session.notice(error);
-            }
-            sharing.set(Some(result));
-        });
+        let id = id.get_value();
+        async move { api::sharing(&id).await }
     });
     let error = RwSignal::new(None::<ApiError>);
     let saved = RwSignal::new(None::<String>);
@@ -70,7 +61,6 @@ pub fn SharingSection(id: ChargerId) -> impl IntoView {
                     }
                 }),
                 Err(failure) => {
-                    session.notice(&failure);
                     error.set(Some(failure));
                     return;
                 }
@@ -83,19 +73,12 @@ pub fn SharingSection(id: ChargerId) -> impl IntoView {
         <section class="card" aria-labelledby="sharing-title">
             <h2 id="sharing-title">{tr(|t| t.sharing_title)}</h2>
             <p>{tr(|t| t.sharing_intro)}</p>
-            <div class="form-error" role="alert">
-                {move || error.with(|e| e.as_ref().map(|e| view! { <p>{i18n.error(e)}</p> }))}
-            </div>
+            <ApiErrorNote error />
             <Notice message=saved />
-            {move || match sharing.get() {
-                None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
-                Some(Err(failure)) => view! {
-                    <div class="form-error" role="alert"><p>{move || i18n.error(&failure)}</p></div>
-                }.into_any(),
-                Some(Ok(now)) if now.shares.is_empty() && now.invitations.is_empty() => {
+            <Loaded resource=sharing show=move |now| {
+                if now.shares.is_empty() && now.invitations.is_empty() {
                     view! { <p class="muted">{tr(|t| t.sharing_empty)}</p> }.into_any()
-                }
-                Some(Ok(now)) => {
+                } else {
                     let rows = now
                         .shares
                         .into_iter()
@@ -131,7 +114,7 @@ pub fn SharingSection(id: ChargerId) -> impl IntoView {
                     }
                         .into_any()
                 }
-            }}
+            } />
             <ShareForm id=id.get_value() sharing />
         </section>
     }
@@ -214,7 +197,7 @@ fn ShareRow(
 }
 
 #[component]
-fn ShareForm(id: ChargerId, sharing: RwSignal<Option<Result<Sharing, ApiError>>>) -> impl IntoView {
+fn ShareForm(id: ChargerId, sharing: Loading<Sharing>) -> impl IntoView {
     let i18n = use_i18n();
     let form = Form::new("share");
     let email = RwSignal::new(String::new());

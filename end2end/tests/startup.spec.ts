@@ -1,0 +1,52 @@
+import { test, expect, uniqueEmail, appReady } from './fixtures/test';
+import { createConfirmedUser, logInThroughApi } from './fixtures/accounts';
+import { pairThroughApi } from './fixtures/chargers';
+
+// How the app starts: the requests every start makes begin in index.html while the wasm
+// downloads (the app takes their answers instead of asking again), and the files it loads by
+// path have content-hashed names that browsers keep for a year.
+test.describe('Start-up', () => {
+  test.beforeEach(async ({ page }) => {
+    const email = uniqueEmail('startup');
+    await createConfirmedUser(page.request, email, 'Ana');
+    await logInThroughApi(page.request, email);
+    await pairThroughApi(page.request, 'trydan', 'Garage');
+  });
+
+  test('the charger list asks for the configuration, the session, the list and the invitations once', async ({ page }) => {
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(new URL(request.url()).pathname));
+    await page.goto('/');
+    await appReady(page);
+    await expect(page.getByRole('link', { name: 'Garage' })).toBeVisible();
+
+    for (const path of ['/config.json', '/api/auth/session', '/api/chargers', '/api/invitations']) {
+      expect(requests.filter((p) => p === path), path).toHaveLength(1);
+    }
+    // Each was started by index.html's boot script and taken by the app.
+    expect(await page.evaluate(() => Object.keys((window as any).cpBoot.requests))).toEqual([]);
+  });
+
+  test('covers and the chart library have hashed names, cached for a year', async ({ page }) => {
+    const cached = new Map<string, string>();
+    page.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith('/covers/') || path.startsWith('/vendor/')) {
+        cached.set(path, (await response.allHeaders())['cache-control']);
+      }
+    });
+    await page.goto('/');
+    await appReady(page);
+    const cover = page.locator('.charger-card img.cover');
+    await expect(cover).toHaveAttribute('src', /^\/covers\/[a-z]+-[0-9a-f]{16}\.svg$/);
+    await expect.poll(() => cover.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+
+    await page.getByRole('link', { name: 'Statistics' }).first().click();
+    await expect.poll(() => page.evaluate(() => 'echarts' in window)).toBe(true);
+
+    const paths = [...cached.keys()];
+    expect(paths.some((p) => /^\/covers\/[a-z]+-[0-9a-f]{16}\.svg$/.test(p)), paths.join()).toBe(true);
+    expect(paths.some((p) => /^\/vendor\/echarts-[0-9a-f]{16}\.js$/.test(p)), paths.join()).toBe(true);
+    for (const [path, value] of cached) expect(value, path).toBe('public, max-age=31536000, immutable');
+  });
+});
