@@ -11,8 +11,16 @@ test.describe('The API client', () => {
       const email = uniqueEmail('expiry');
       await createConfirmedUser(page.request, email, 'Eli');
       await logInThroughApi(page.request, email);
+      // The profile page reads its sessions and sign-in identities (twice) as it opens: the
+      // cookies are cleared only once those reads are answered, so that the click is what
+      // notices the ended session (not a read of the profile page still under way).
+      const answered: string[] = [];
+      page.on('response', (response) => answered.push(new URL(response.url()).pathname));
       await page.goto('/profile');
       await appReady(page);
+      await expect
+        .poll(() => answered.filter((path) => path.startsWith('/api/account/')).length)
+        .toBeGreaterThanOrEqual(3);
 
       await page.context().clearCookies();
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
