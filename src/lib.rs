@@ -1,10 +1,10 @@
 //! Charge Portal: the web portal for home EV chargers (Leptos, client-side rendered).
 //!
-//! Two bundles are built from this library: the app (`main.rs`, every page, with the
-//! router) and the small public bundle (`bin/public.rs`) for the logged-out pages.
+//! Two bundles are built from this library: the app (`main.rs` and its `routes.rs`: every
+//! page, with the router, most of them in split modules) and the small public bundle
+//! (`bin/public.rs`) for the logged-out pages.
 
 pub mod api;
-pub mod app;
 pub mod assets;
 pub mod charts;
 pub mod clock;

@@ -4,6 +4,7 @@ pub const EN: Texts = Texts {
     of: Language::En,
     app_name: "Charge Portal",
     loading: "Loading…",
+    page_load_failed: "This page could not be loaded. Check your connection and try again.",
     save: "Save",
     saving: "Saving…",
     cancel: "Cancel",

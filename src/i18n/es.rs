@@ -4,6 +4,7 @@ pub const ES: Texts = Texts {
     of: Language::Es,
     app_name: "Charge Portal",
     loading: "Cargando…",
+    page_load_failed: "No se ha podido cargar esta página. Comprueba tu conexión e inténtalo de nuevo.",
     save: "Guardar",
     saving: "Guardando…",
     cancel: "Cancelar",

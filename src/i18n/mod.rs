@@ -302,6 +302,8 @@ pub struct Texts {
     // Shared
     pub app_name: &'static str,
     pub loading: &'static str,
+    /// A page whose module could not be downloaded.
+    pub page_load_failed: &'static str,
     pub save: &'static str,
     pub saving: &'static str,
     pub cancel: &'static str,

@@ -1,0 +1,280 @@
+//! The app: contexts, layout and every route (the logged-out pages too, so that `trunk serve`
+//! alone runs the whole portal).
+//!
+//! The charger list is in the main module. Every other page is in one of four groups, each
+//! split into a wasm module of its own (wasm-split, in `tools/post-build.mjs`): loaded when
+//! one of its pages opens, or as soon as a link to it is pointed at or focused.
+
+use charge_model::account::Profile;
+use leptos::ev;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos::wasm_split::{SplitLoaderError, wasm_split};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use wasm_bindgen::JsCast;
+
+use charge_portal::api;
+use charge_portal::components::header::{LoggedOutLinks, SiteHeader};
+use charge_portal::components::load::LoadingNote;
+use charge_portal::components::require_login::LoggedIn;
+use charge_portal::components::user_menu::{MainNav, UserMenu};
+use charge_portal::i18n::{I18n, tr};
+use charge_portal::live::Live;
+use charge_portal::pages::charger::ChargerPage;
+use charge_portal::pages::charger_settings::ChargerSettingsPage;
+use charge_portal::pages::chargers::ChargersPage;
+use charge_portal::pages::check_email::CheckEmailPage;
+use charge_portal::pages::confirm::ConfirmPage;
+use charge_portal::pages::forgot_password::ForgotPasswordPage;
+use charge_portal::pages::help::HelpPage;
+use charge_portal::pages::history::HistoryPage;
+use charge_portal::pages::login::LoginPage;
+use charge_portal::pages::not_found::NotFoundPage;
+use charge_portal::pages::profile::ProfilePage;
+use charge_portal::pages::register::RegisterPage;
+use charge_portal::pages::reset_password::ResetPasswordPage;
+use charge_portal::pages::schedule::SchedulePage;
+use charge_portal::pages::session::SessionPage;
+use charge_portal::pages::statistics::{ChargerStatisticsPage, StatisticsPage};
+use charge_portal::pages::tariff::TariffPage;
+use charge_portal::session::Session;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = I18n::from_browser();
+    provide_context(i18n);
+    let session = Session::new(i18n);
+    provide_context(session);
+    provide_context(Live::new(session));
+    let is_user = move || session.is_logged_in() == Some(true);
+    save_language_choice(i18n, session);
+    preload_on_intent();
+
+    view! {
+        <Router>
+            <SiteHeader nav=Box::new(move || view! { <Show when=is_user><MainNav /></Show> }.into_any())>
+                <Show when=is_user fallback=LoggedOutLinks>
+                    <UserMenu />
+                </Show>
+            </SiteHeader>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFoundPage /> }>
+                    <Route path=path!("/login") view=|| split(Page::Login) />
+                    <Route path=path!("/register") view=|| split(Page::Register) />
+                    <Route path=path!("/check-email") view=|| split(Page::CheckEmail) />
+                    <Route path=path!("/confirm") view=|| split(Page::Confirm) />
+                    <Route path=path!("/forgot-password") view=|| split(Page::ForgotPassword) />
+                    <Route path=path!("/reset-password") view=|| split(Page::ResetPassword) />
+                    // Every other page is for a logged-in user.
+                    <ParentRoute path=path!("") view=LoggedIn>
+                        <Route path=path!("/") view=ChargersPage />
+                        <Route path=path!("/chargers/:id") view=|| split(Page::Charger) />
+                        <Route path=path!("/chargers/:id/settings") view=|| split(Page::ChargerSettings) />
+                        <Route path=path!("/chargers/:id/schedule") view=|| split(Page::Schedule) />
+                        <Route path=path!("/chargers/:id/tariff") view=|| split(Page::Tariff) />
+                        <Route path=path!("/chargers/:id/statistics") view=|| split(Page::ChargerStatistics) />
+                        <Route path=path!("/statistics") view=|| split(Page::Statistics) />
+                        <Route path=path!("/history") view=|| split(Page::History) />
+                        <Route path=path!("/history/:session") view=|| split(Page::Session) />
+                        <Route path=path!("/profile") view=|| split(Page::Profile) />
+                        <Route path=path!("/help") view=|| split(Page::Help) />
+                    </ParentRoute>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// A page in a split module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+enum Page {
+    Charger,
+    ChargerSettings,
+    Schedule,
+    Tariff,
+    Statistics,
+    ChargerStatistics,
+    History,
+    Session,
+    Profile,
+    Help,
+    Login,
+    Register,
+    CheckEmail,
+    Confirm,
+    ForgotPassword,
+    ResetPassword,
+}
+
+/// The split modules: pages opened one from another share one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Group {
+    /// A charger's page, settings, schedule and tariff.
+    Charger,
+    /// Statistics, history and a charge's detail.
+    Statistics,
+    /// Profile and help.
+    Account,
+    /// The logged-out pages (normally served by the public bundle; here after a session ends
+    /// or under `trunk serve`).
+    LoggedOut,
+}
+
+impl Page {
+    fn group(self) -> Group {
+        match self {
+            Page::Charger | Page::ChargerSettings | Page::Schedule | Page::Tariff => Group::Charger,
+            Page::Statistics | Page::ChargerStatistics | Page::History | Page::Session => Group::Statistics,
+            Page::Profile | Page::Help => Group::Account,
+            Page::Login
+            | Page::Register
+            | Page::CheckEmail
+            | Page::Confirm
+            | Page::ForgotPassword
+            | Page::ResetPassword => Group::LoggedOut,
+        }
+    }
+}
+
+impl Group {
+    const ALL: [Group; 4] = [Group::Charger, Group::Statistics, Group::Account, Group::LoggedOut];
+
+    /// The group of the page a link to `path` opens, when it is split.
+    fn of_link(path: &str) -> Option<Group> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match segments.as_slice() {
+            ["statistics"] | ["history", ..] | ["chargers", _, "statistics"] => Some(Group::Statistics),
+            ["chargers", _, ..] => Some(Group::Charger),
+            ["profile"] | ["help"] => Some(Group::Account),
+            _ => None,
+        }
+    }
+
+    /// Downloads and instantiates the group's module (at once when it already is).
+    async fn preload(self) -> Result<(), SplitLoaderError> {
+        match self {
+            Group::Charger => preload_charger_pages().await,
+            Group::Statistics => preload_statistics_pages().await,
+            Group::Account => preload_account_pages().await,
+            Group::LoggedOut => preload_logged_out_pages().await,
+        }
+    }
+}
+
+// One split function per group: all pages of a group land in one module. The views are
+// type-erased (`AnyView`) so that the main module holds no page's types.
+
+#[wasm_split(charger_pages, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_charger_pages))]
+fn charger_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        Page::ChargerSettings => ChargerSettingsPage().into_any(),
+        Page::Schedule => SchedulePage().into_any(),
+        Page::Tariff => TariffPage().into_any(),
+        _ => ChargerPage().into_any(),
+    })
+}
+
+#[wasm_split(statistics_pages, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_statistics_pages))]
+fn statistics_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        Page::ChargerStatistics => ChargerStatisticsPage().into_any(),
+        Page::History => HistoryPage().into_any(),
+        Page::Session => SessionPage().into_any(),
+        _ => StatisticsPage().into_any(),
+    })
+}
+
+#[wasm_split(account_pages, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_account_pages))]
+fn account_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        Page::Help => HelpPage().into_any(),
+        _ => ProfilePage().into_any(),
+    })
+}
+
+#[wasm_split(logged_out_pages, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_logged_out_pages))]
+fn logged_out_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
+    Ok(match page {
+        Page::Register => RegisterPage().into_any(),
+        Page::CheckEmail => CheckEmailPage().into_any(),
+        Page::Confirm => ConfirmPage().into_any(),
+        Page::ForgotPassword => ForgotPasswordPage().into_any(),
+        Page::ResetPassword => ResetPasswordPage().into_any(),
+        _ => LoginPage().into_any(),
+    })
+}
+
+/// The view of a split page: "Loading…" while its module downloads (the page then shows its
+/// own until its data is there), a message if the download fails (opening the page again retries).
+fn split(page: Page) -> impl IntoView {
+    let view = send_wrapper::SendWrapper::new(async move {
+        let view = match page.group() {
+            Group::Charger => charger_pages(page).await,
+            Group::Statistics => statistics_pages(page).await,
+            Group::Account => account_pages(page).await,
+            Group::LoggedOut => logged_out_pages(page).await,
+        };
+        view.unwrap_or_else(|_| {
+            view! { <p class="error" role="alert">{tr(|t| t.page_load_failed)}</p> }.into_any()
+        })
+    });
+    view! {
+        <Suspense fallback=LoadingNote>
+            {Suspend::new(view)}
+        </Suspense>
+    }
+}
+
+/// Starts downloading a group's module when a link to one of its pages is pointed at or
+/// focused, so that it is usually there by the time the click arrives.
+fn preload_on_intent() {
+    let started = StoredValue::new([false; Group::ALL.len()]);
+    let preload = move |target: Option<web_sys::EventTarget>| {
+        let Some(group) = target
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest("a[href]").ok().flatten())
+            .and_then(|link| link.get_attribute("href"))
+            .and_then(|href| Group::of_link(&href))
+        else {
+            return;
+        };
+        let index = Group::ALL.iter().position(|g| *g == group).unwrap_or_default();
+        if started.with_value(|started| started[index]) {
+            return;
+        }
+        started.update_value(|started| started[index] = true);
+        spawn_local(async move {
+            if group.preload().await.is_err() {
+                // Tried again at the next hover, or when the page opens.
+                started.update_value(|started| started[index] = false);
+            }
+        });
+    };
+    // Both stay for the app's lifetime (a dropped handle does not remove its listener).
+    let _ = window_event_listener(ev::pointerover, move |ev| preload(ev.target()));
+    let _ = window_event_listener(ev::focusin, move |ev| preload(ev.target()));
+}
+
+/// Keeps a logged-in user's profile language equal to the language picked in the header.
+fn save_language_choice(i18n: I18n, session: Session) {
+    Effect::new(move |_| {
+        let language = i18n.language();
+        // Also when the account arrives: a language picked while it loaded is saved then.
+        let Some(account) = session.account() else { return };
+        if account.profile.language == language {
+            i18n.pick_saved();
+            return;
+        }
+        let profile = Profile { language, ..account.profile };
+        spawn_local(async move {
+            // A failure keeps the choice unsaved; an ended session is handled by the client.
+            if let Ok(account) = api::update_profile(&profile).await {
+                i18n.pick_saved();
+                session.logged_in(account);
+            }
+        });
+    });
+}

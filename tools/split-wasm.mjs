@@ -1,0 +1,125 @@
+// Part of the post_build hook (tools/post-build.mjs): cuts the app's wasm into a main module
+// and one module per page group (the `wasm_split` functions of src/routes.rs), loaded when a
+// page of the group first opens.
+//
+// Trunk's own wasm-bindgen output cannot be split (wasm-split needs the linker's relocations,
+// which wasm-bindgen drops), so this starts again from cargo's wasm: wasm-split, then
+// wasm-bindgen on the main module (keeping the exports the split modules import), then
+// wasm-opt on every module (Trunk's is off for the app: `data-wasm-opt="0"`). The results
+// replace Trunk's files under content-hashed names, as Trunk names its own, so that the
+// server lets browsers keep them for a year.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const CRATE = 'charge-portal';
+// The wasm features rustc enables for wasm32-unknown-unknown; split modules carry no
+// target_features section, so wasm-opt is told.
+const FEATURES = [
+  'bulk-memory', 'bulk-memory-opt', 'call-indirect-overlong', 'multivalue', 'mutable-globals',
+  'nontrapping-float-to-int', 'reference-types', 'sign-ext',
+].map((feature) => `--enable-${feature}`);
+
+const hash = (...parts) => {
+  const digest = createHash('sha256');
+  for (const part of parts) digest.update(part);
+  return digest.digest('hex').slice(0, 16);
+};
+const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const run = (command, args) => execFileSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+
+/** Replaces every occurrence of `from` in `text`, failing when there is none. */
+function replaceAll(text, from, to, what) {
+  if (!text.includes(from)) throw new Error(`split-wasm: ${what} does not contain ${from}`);
+  return text.split(from).join(to);
+}
+
+export function splitWasm(staging) {
+  const release = process.env.TRUNK_PROFILE === 'release';
+  const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
+  const target = process.env.CARGO_TARGET_DIR ?? path.join(source, 'target');
+  // index.html's data-cargo-profile-release.
+  const profile = release ? 'wasm-release' : 'debug';
+  const input = path.join(target, 'wasm32-unknown-unknown', profile, `${CRATE}.wasm`);
+  checkWasmBindgen(source);
+
+  const html = path.join(staging, 'index.html');
+  let page = fs.readFileSync(html, 'utf8');
+  const trunkJs = page.match(new RegExp(`/(${CRATE}-[0-9a-f]{16})\\.js`))?.[1];
+  if (!trunkJs) throw new Error('split-wasm: index.html names no app script');
+  const trunkWasm = `${trunkJs}_bg.wasm`;
+
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'charge-portal-split-'));
+  try {
+    // (1) Split: `<work>/split/charge-portal.wasm` (the main module), one `.wasm` per
+    // split module, and `__wasm_split.js`, which loads them and imports the main script.
+    const split = path.join(work, 'split');
+    run('wasm-split-cli', [input, split, '--out-name', CRATE]);
+    // (2) wasm-bindgen on the main module, as Trunk runs it, keeping lld's exports.
+    const bound = path.join(work, 'bound');
+    run('wasm-bindgen', [
+      '--target=web', '--no-typescript', '--keep-lld-exports', '--no-demangle',
+      `--out-dir=${bound}`, `--out-name=${CRATE}`, path.join(split, `${CRATE}.wasm`),
+    ]);
+    const modules = fs.readdirSync(split).filter((f) => f.endsWith('.wasm') && f !== `${CRATE}.wasm`);
+    // (3) wasm-opt, in release.
+    const mainWasm = path.join(bound, `${CRATE}_bg.wasm`);
+    if (release) {
+      for (const file of [mainWasm, ...modules.map((m) => path.join(split, m))]) {
+        run('wasm-opt', ['-Oz', ...FEATURES, file, '-o', file]);
+      }
+    }
+
+    // (4) Content-hashed names. A split module is only valid with the main module it was cut
+    // from, so its name hashes both. The link module and the main script import each other:
+    // the link module's name hashes everything the main script is made of, and the main
+    // script's name its final text (which names the link module).
+    const main = fs.readFileSync(mainWasm);
+    const wasmName = `${CRATE}-${hash(main)}_bg.wasm`;
+    let link = fs.readFileSync(path.join(split, '__wasm_split.js'), 'utf8');
+    const moduleNames = [];
+    for (const module of modules) {
+      const bytes = fs.readFileSync(path.join(split, module));
+      const name = `${path.basename(module, '.wasm').replace(/[^A-Za-z0-9_]/g, '_')}-${hash(bytes, main)}.wasm`;
+      fs.writeFileSync(path.join(staging, name), bytes);
+      link = replaceAll(link, `"./${module}"`, `"./${name}"`, '__wasm_split.js');
+      moduleNames.push(name);
+    }
+    let script = fs.readFileSync(path.join(bound, `${CRATE}.js`), 'utf8');
+    script = script.split(`${CRATE}_bg.wasm`).join(wasmName);
+    const linkName = `split-${hash(link, script, main)}.js`;
+    script = replaceAll(script, '"./__wasm_split.js"', `"./${linkName}"`, `${CRATE}.js`);
+    const scriptName = `${CRATE}-${hash(script)}.js`;
+    link = replaceAll(link, `"./${CRATE}.js"`, `"./${scriptName}"`, '__wasm_split.js');
+
+    for (const file of [`${trunkJs}.js`, trunkWasm]) fs.rmSync(path.join(staging, file));
+    fs.writeFileSync(path.join(staging, wasmName), main);
+    fs.writeFileSync(path.join(staging, scriptName), script);
+    fs.writeFileSync(path.join(staging, linkName), link);
+
+    // (5) index.html names the new files, with their integrity, and preloads the link module
+    // (the main script imports it: fetched in parallel rather than after it).
+    page = replaceAll(page, `/${trunkJs}.js`, `/${scriptName}`, 'index.html');
+    page = replaceAll(page, `/${trunkWasm}`, `/${wasmName}`, 'index.html');
+    page = page.replace(/<link\b[^>]*>/g, (tag) => {
+      const href = tag.match(/href="\/([^"]+)"/)?.[1];
+      if (!href || !tag.includes('integrity=') || ![scriptName, wasmName].includes(href)) return tag;
+      return tag.replace(/integrity="[^"]*"/, `integrity="${sri(fs.readFileSync(path.join(staging, href)))}"`);
+    });
+    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="/${linkName}" /></head>`, 'index.html');
+    fs.writeFileSync(html, page);
+    console.log(`split-wasm: ${wasmName} + ${moduleNames.join(', ')}`);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The wasm-bindgen on PATH must be the one of Cargo.lock, as Trunk.toml's. */
+function checkWasmBindgen(source) {
+  const lock = fs.readFileSync(path.join(source, 'Cargo.lock'), 'utf8');
+  const wanted = lock.match(/name = "wasm-bindgen"\nversion = "([^"]+)"/)?.[1];
+  const found = execFileSync('wasm-bindgen', ['--version'], { encoding: 'utf8' }).trim().split(' ')[1];
+  if (wanted !== found) throw new Error(`split-wasm: wasm-bindgen ${found} on PATH, Cargo.lock has ${wanted}`);
+}
