@@ -15,6 +15,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$ROOT"
 
 TRUNK_VERSION="0.21.14"
+# wasm-split-cli (tools/split-wasm.mjs): must read what leptos' wasm_split macros (Cargo.lock) write.
+WASM_SPLIT_VERSION="0.2.4"
 SCHEMATHESIS_VERSION="4.32.5"
 # Must equal the wasm-bindgen version in Cargo.lock (and Trunk.toml).
 WASM_BINDGEN_VERSION="$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')"
@@ -47,6 +49,12 @@ setup() {
     log "Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 11 minutes on a cold machine)"
     # Not --locked: one of its locked dependency versions is missing from the registry mirror.
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  # wasm-split-cli has no --version: cargo's list of installed crates tells.
+  if ! command -v wasm-split-cli >/dev/null \
+    || ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+    log "Installing wasm-split-cli $WASM_SPLIT_VERSION (about 2 minutes on a cold machine)"
+    cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
   fi
 
   log "npm packages (wasm-opt from binaryen, Playwright, axe, the OpenID provider of the e2e tests)"
