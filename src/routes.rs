@@ -141,7 +141,8 @@ impl Page {
 impl Group {
     const ALL: [Group; 4] = [Group::Charger, Group::Statistics, Group::Account, Group::LoggedOut];
 
-    /// The group of the page a link to `path` opens, when it is split.
+    /// The group of the page a link to `path` opens, when it is split. (`tools/split-wasm.mjs`
+    /// says the same in JavaScript, to preload the modules of the page being opened.)
     fn of_link(path: &str) -> Option<Group> {
         let path = path.split(['?', '#']).next().unwrap_or_default();
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();

@@ -108,12 +108,41 @@ export function splitWasm(staging) {
       if (!href || !tag.includes('integrity=') || ![scriptName, wasmName].includes(href)) return tag;
       return tag.replace(/integrity="[^"]*"/, `integrity="${sri(fs.readFileSync(path.join(staging, href)))}"`);
     });
-    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="/${linkName}" /></head>`, 'index.html');
+    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="/${linkName}" />${preloadScript(link)}</head>`, 'index.html');
     fs.writeFileSync(html, page);
     console.log(`split-wasm: ${wasmName} + ${moduleNames.join(', ')}`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+// The groups of src/routes.rs (`Group::of_link`) whose page the address opens.
+const GROUP_OF_PATH = `
+  const p = location.pathname.replace(/\\/+$/, '');
+  const group = /^\\/(statistics|history)(\\/|$)|^\\/chargers\\/[^/]+\\/statistics$/.test(p) ? 'statistics_pages'
+    : /^\\/chargers\\/[^/]+(\\/|$)/.test(p) ? 'charger_pages'
+    : /^\\/(profile|help)$/.test(p) ? 'account_pages' : null;`;
+
+/**
+ * An inline script that starts downloading the modules of the page the address opens, beside
+ * the main module, rather than once the app runs and asks for them. `link` is the link module,
+ * which names each module after a comment listing the groups that load it.
+ */
+function preloadScript(link) {
+  const files = {};
+  for (const [, groups, file] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+    for (const group of groups.split(', ')) (files[group] ??= []).push(file);
+  }
+  for (const [, group, file] of link.matchAll(/export const __wasm_split_load_([a-z_]+) = wrapAsyncCb\(makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+    (files[group] ??= []).push(file);
+  }
+  if (Object.keys(files).length === 0) throw new Error('split-wasm: no module found in __wasm_split.js');
+  return `<script>(() => {${GROUP_OF_PATH}
+  for (const file of ${JSON.stringify(files)}[group] ?? []) {
+    const link = Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: '/' + file });
+    document.head.append(link);
+  }
+})();</script>`;
 }
 
 /** The wasm-bindgen on PATH must be the one of Cargo.lock, as Trunk.toml's. */
