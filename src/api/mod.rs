@@ -8,6 +8,7 @@
 
 mod account;
 mod chargers;
+mod notifications;
 pub(crate) mod early;
 mod schedule;
 mod sharing;
@@ -16,6 +17,7 @@ mod statistics;
 pub use account::*;
 use charge_model::{ErrorBody, ErrorCode};
 pub use chargers::*;
+pub use notifications::*;
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use leptos::prelude::{Owner, on_cleanup};
 pub use schedule::*;
