@@ -8,8 +8,8 @@
 
 mod account;
 mod chargers;
-mod notifications;
 pub(crate) mod early;
+mod notifications;
 mod schedule;
 mod sharing;
 mod statistics;
@@ -17,9 +17,9 @@ mod statistics;
 pub use account::*;
 use charge_model::{ErrorBody, ErrorCode};
 pub use chargers::*;
-pub use notifications::*;
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use leptos::prelude::{Owner, on_cleanup};
+pub use notifications::*;
 pub use schedule::*;
 use send_wrapper::SendWrapper;
 use serde::Serialize;

@@ -35,13 +35,13 @@ pub fn Bell() -> impl IntoView {
             }
         }
     });
+    // A click outside closes it, and so does following one of its links (the route's change
+    // alone did not: the header is outside the routes).
     let click = window_event_listener(ev::click, move |ev| {
-        let inside = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .and_then(|element| element.closest(".bell").ok().flatten())
-            .is_some();
-        if !inside {
+        let target = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let closest =
+            |selector: &str| target.as_ref().and_then(|e| e.closest(selector).ok().flatten()).is_some();
+        if !closest(".bell") || closest(".bell a") {
             open.set(false);
         }
     });
@@ -168,7 +168,8 @@ fn Item(item: Notification) -> impl IntoView {
 fn message(i18n: I18n, event: &NotificationEvent) -> String {
     let (t, language) = (i18n.t(), i18n.language());
     match event {
-        NotificationEvent::ChargeFinished { energy_wh, cost_cents, minutes, .. } => (t.notify_charge_finished)(
+        NotificationEvent::ChargeFinished { energy_wh, cost_cents, minutes, .. } => (t
+            .notify_charge_finished)(
             &format::kwh(*energy_wh, language),
             &format::money(*cost_cents, language),
             *minutes,

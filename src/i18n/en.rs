@@ -147,7 +147,9 @@ pub const EN: Texts = Texts {
     ],
     unsubscribe_title: "Emails turned off",
     unsubscribed_body: |kind| {
-        format!("You will no longer get emails about “{kind}”. You still see them in the portal's notifications.")
+        format!(
+            "You will no longer get emails about “{kind}”. You still see them in the portal's notifications."
+        )
     },
     unsubscribe_failed_title: "This link does not work",
     unsubscribe_failed_body: "It is not a valid unsubscribe link. Choose your notifications in your profile instead.",
@@ -206,7 +208,9 @@ pub const EN_APP: AppTexts = AppTexts {
     },
     notifications_empty: "No notifications yet.",
     notifications_older: "Show older",
-    notify_charge_finished: |energy, cost, minutes| format!("Charge finished: {energy} in {minutes} min, {cost}"),
+    notify_charge_finished: |energy, cost, minutes| {
+        format!("Charge finished: {energy} in {minutes} min, {cost}")
+    },
     notify_unknown_card: |card| format!("Charge started with an unknown card ({card})"),
     notify_offline: |minutes| format!("Offline for {minutes} minutes"),
     notify_back_online: |minutes| format!("Back online after {minutes} minutes offline"),

@@ -155,7 +155,9 @@ pub const ES: Texts = Texts {
     ],
     unsubscribe_title: "Correos desactivados",
     unsubscribed_body: |kind| {
-        format!("Ya no recibirás correos sobre «{kind}». Los seguirás viendo en las notificaciones del portal.")
+        format!(
+            "Ya no recibirás correos sobre «{kind}». Los seguirás viendo en las notificaciones del portal."
+        )
     },
     unsubscribe_failed_title: "Este enlace no funciona",
     unsubscribe_failed_body: "No es un enlace válido para darse de baja. Elige tus notificaciones en tu perfil.",
@@ -214,12 +216,17 @@ pub const ES_APP: AppTexts = AppTexts {
     },
     notifications_empty: "Aún no hay notificaciones.",
     notifications_older: "Ver anteriores",
-    notify_charge_finished: |energy, cost, minutes| format!("Carga terminada: {energy} en {minutes} min, {cost}"),
+    notify_charge_finished: |energy, cost, minutes| {
+        format!("Carga terminada: {energy} en {minutes} min, {cost}")
+    },
     notify_unknown_card: |card| format!("Carga iniciada con una tarjeta desconocida ({card})"),
     notify_offline: |minutes| format!("Sin conexión desde hace {minutes} minutos"),
     notify_back_online: |minutes| format!("De nuevo conectado tras {minutes} minutos sin conexión"),
     notify_shared: |by, editor| {
-        format!("{by} te invita a compartir este cargador como {}", if editor { "editor" } else { "visualizador" })
+        format!(
+            "{by} te invita a compartir este cargador como {}",
+            if editor { "editor" } else { "visualizador" }
+        )
     },
     notify_share_accepted: |by| format!("{by} ha aceptado tu invitación"),
     notify_plan_unmet: "El plan «lista para» no se cumplirá: mira la programación",
