@@ -8,6 +8,7 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
 use crate::api;
+use crate::components::bell::Bell;
 use crate::components::header::{LoggedOutLinks, SiteHeader};
 use crate::components::require_login::LoggedIn;
 use crate::components::user_menu::{MainNav, UserMenu};
@@ -30,6 +31,7 @@ use crate::pages::schedule::SchedulePage;
 use crate::pages::session::SessionPage;
 use crate::pages::statistics::{ChargerStatisticsPage, StatisticsPage};
 use crate::pages::tariff::TariffPage;
+use crate::pages::unsubscribe::UnsubscribePage;
 use crate::session::Session;
 
 #[component]
@@ -46,6 +48,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <SiteHeader nav=Box::new(move || view! { <Show when=is_user><MainNav /></Show> }.into_any())>
                 <Show when=is_user fallback=LoggedOutLinks>
+                    <Bell />
                     <UserMenu />
                 </Show>
             </SiteHeader>
@@ -57,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm") view=ConfirmPage />
                     <Route path=path!("/forgot-password") view=ForgotPasswordPage />
                     <Route path=path!("/reset-password") view=ResetPasswordPage />
+                    <Route path=path!("/unsubscribe") view=UnsubscribePage />
                     // Every other page is for a logged-in user.
                     <ParentRoute path=path!("") view=LoggedIn>
                         <Route path=path!("/") view=ChargersPage />
