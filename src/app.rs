@@ -1,7 +1,7 @@
 //! The app bundle: contexts, layout and every route (the logged-out pages too, so that
 //! `trunk serve` alone runs the whole portal).
 
-use charge_model::account::Profile;
+use charge_model::account::{Account, Profile};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -34,14 +34,15 @@ use crate::pages::tariff::TariffPage;
 use crate::pages::unsubscribe::UnsubscribePage;
 use crate::session::Session;
 
+/// The app, for the user the server named at start-up (`None`: nobody logged in).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(account: Option<Account>) -> impl IntoView {
     let i18n = I18n::from_browser();
     provide_context(i18n);
-    let session = Session::new(i18n);
+    let session = Session::new(i18n, account);
     provide_context(session);
     provide_context(Live::new(session));
-    let is_user = move || session.is_logged_in() == Some(true);
+    let is_user = move || session.is_logged_in();
     save_language_choice(i18n, session);
 
     view! {

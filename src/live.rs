@@ -44,10 +44,7 @@ impl Live {
             owner: StoredValue::new(Owner::current().expect("Live::new runs inside the app")),
             stream: StoredValue::new_local(None),
         };
-        Effect::new(move |_| match session.is_logged_in() {
-            Some(true) => live.open(),
-            _ => live.close(),
-        });
+        Effect::new(move |_| if session.is_logged_in() { live.open() } else { live.close() });
         live
     }
 
