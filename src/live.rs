@@ -1,10 +1,12 @@
 //! Live status: one Server-Sent Events stream (`/api/events`) for the whole app while a
 //! user is logged in. Each charger's status is a signal of its own, so that a change of
-//! one charger re-renders only what shows that charger.
+//! one charger re-renders only what shows that charger. The same stream carries the user's
+//! number of unread notifications (the bell).
 
 use std::collections::HashMap;
 
 use charge_model::charger::{ChargerId, ChargerStatus, StatusEvent};
+use charge_model::notifications::UnreadCount;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
@@ -24,6 +26,8 @@ pub struct Live {
     /// Bumped when the chargers the user can see change (paired, removed, shared).
     access: RwSignal<u64>,
     connected: RwSignal<bool>,
+    /// The user's unread notifications: read when the stream opens, then pushed.
+    unread: RwSignal<u32>,
     /// Signals are created under the app's owner so that they outlive the page that asked.
     owner: StoredValue<Owner>,
     stream: StoredValue<Option<Stream>, LocalStorage>,
@@ -36,13 +40,11 @@ impl Live {
             statuses: StoredValue::new(HashMap::new()),
             access: RwSignal::new(0),
             connected: RwSignal::new(false),
+            unread: RwSignal::new(0),
             owner: StoredValue::new(Owner::current().expect("Live::new runs inside the app")),
             stream: StoredValue::new_local(None),
         };
-        Effect::new(move |_| match session.is_logged_in() {
-            Some(true) => live.open(),
-            _ => live.close(),
-        });
+        Effect::new(move |_| if session.is_logged_in() { live.open() } else { live.close() });
         live
     }
 
@@ -79,6 +81,26 @@ impl Live {
         self.connected.get()
     }
 
+    /// The number of unread notifications (the bell's badge).
+    pub fn unread(&self) -> u32 {
+        self.unread.get()
+    }
+
+    /// Records a count the portal learned otherwise (the list was opened and read).
+    pub fn set_unread(&self, unread: u32) {
+        self.unread.set(unread);
+    }
+
+    /// On each (re)connection: the count may have changed while the stream was closed.
+    fn on_open(self) {
+        self.connected.set(true);
+        spawn_local(async move {
+            if let Ok(count) = api::unread_notifications().await {
+                self.unread.set(count.unread);
+            }
+        });
+    }
+
     fn open(self) {
         if self.stream.with_value(Option::is_some) {
             return;
@@ -95,6 +117,7 @@ impl Live {
     fn close(self) {
         self.stream.set_value(None);
         self.connected.set(false);
+        self.unread.set(0);
     }
 
     fn on_status(self, data: &str) {
@@ -152,7 +175,16 @@ impl Stream {
             }),
         );
         listen("access", Box::new(move |_| live.access.update(|version| *version += 1)));
-        listen("open", Box::new(move |_| live.connected.set(true)));
+        listen(
+            "notifications",
+            Box::new(move |event| {
+                let data = event.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string());
+                if let Some(count) = data.and_then(|d| serde_json::from_str::<UnreadCount>(&d).ok()) {
+                    live.unread.set(count.unread);
+                }
+            }),
+        );
+        listen("open", Box::new(move |_| live.on_open()));
         let watched = source.clone();
         listen("error", Box::new(move |_| live.on_error(watched.ready_state() == EventSource::CLOSED)));
         Ok(Stream { source, _handlers: handlers })

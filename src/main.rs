@@ -8,5 +8,11 @@ mod routes;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(routes::App);
+    // The first paint waits for the session, which index.html's boot script asked for while the
+    // wasm downloaded: the header and the page are drawn once, for the right user, instead of
+    // logged out and then redrawn (a layout shift of the whole page).
+    leptos::task::spawn_local(async {
+        let account = charge_portal::api::session().await.ok().flatten();
+        leptos::mount::mount_to_body(move || leptos::view! { <routes::App account /> });
+    });
 }

@@ -1,4 +1,4 @@
-//! The public bundle: the logged-out pages (log in, register, confirm, recover) without the
+//! The public bundle: the logged-out pages (log in, register, confirm, recover, unsubscribe) without the
 //! router, which alone would be half of this bundle's size. The server serves it for
 //! the paths of [`PublicPage`]; links between them are ordinary page loads of this same small, cached bundle.
 
@@ -14,6 +14,7 @@ use crate::pages::login::LoginPage;
 use crate::pages::not_found::NotFoundPage;
 use crate::pages::register::RegisterPage;
 use crate::pages::reset_password::ResetPasswordPage;
+use crate::pages::unsubscribe::UnsubscribePage;
 
 #[component]
 pub fn PublicApp() -> impl IntoView {
@@ -26,6 +27,7 @@ pub fn PublicApp() -> impl IntoView {
         Some(PublicPage::Confirm) => ConfirmPage().into_any(),
         Some(PublicPage::ForgotPassword) => ForgotPasswordPage().into_any(),
         Some(PublicPage::ResetPassword) => ResetPasswordPage().into_any(),
+        Some(PublicPage::Unsubscribe) => UnsubscribePage().into_any(),
         None => NotFoundPage().into_any(),
     };
     view! {

@@ -5,7 +5,7 @@
 //! split into a wasm module of its own (wasm-split, in `tools/post-build.mjs`): loaded when
 //! one of its pages opens, or as soon as a link to it is pointed at or focused.
 
-use charge_model::account::Profile;
+use charge_model::account::{Account, Profile};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,6 +15,7 @@ use leptos_router::path;
 use wasm_bindgen::JsCast;
 
 use charge_portal::api;
+use charge_portal::components::bell::Bell;
 use charge_portal::components::header::{LoggedOutLinks, SiteHeader};
 use charge_portal::components::load::LoadingNote;
 use charge_portal::components::require_login::LoggedIn;
@@ -38,16 +39,18 @@ use charge_portal::pages::schedule::SchedulePage;
 use charge_portal::pages::session::SessionPage;
 use charge_portal::pages::statistics::{ChargerStatisticsPage, StatisticsPage};
 use charge_portal::pages::tariff::TariffPage;
+use charge_portal::pages::unsubscribe::UnsubscribePage;
 use charge_portal::session::Session;
 
+/// The app, for the user the server named at start-up (`None`: nobody logged in).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(account: Option<Account>) -> impl IntoView {
     let i18n = I18n::from_browser();
     provide_context(i18n);
-    let session = Session::new(i18n);
+    let session = Session::new(i18n, account);
     provide_context(session);
     provide_context(Live::new(session));
-    let is_user = move || session.is_logged_in() == Some(true);
+    let is_user = move || session.is_logged_in();
     save_language_choice(i18n, session);
     preload_on_intent();
 
@@ -55,6 +58,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <SiteHeader nav=Box::new(move || view! { <Show when=is_user><MainNav /></Show> }.into_any())>
                 <Show when=is_user fallback=LoggedOutLinks>
+                    <Bell />
                     <UserMenu />
                 </Show>
             </SiteHeader>
@@ -66,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/confirm") view=|| split(Page::Confirm) />
                     <Route path=path!("/forgot-password") view=|| split(Page::ForgotPassword) />
                     <Route path=path!("/reset-password") view=|| split(Page::ResetPassword) />
+                    <Route path=path!("/unsubscribe") view=|| split(Page::Unsubscribe) />
                     // Every other page is for a logged-in user.
                     <ParentRoute path=path!("") view=LoggedIn>
                         <Route path=path!("/") view=ChargersPage />
@@ -106,6 +111,7 @@ enum Page {
     Confirm,
     ForgotPassword,
     ResetPassword,
+    Unsubscribe,
 }
 
 /// The split modules: pages opened one from another share one.
@@ -133,7 +139,8 @@ impl Page {
             | Page::CheckEmail
             | Page::Confirm
             | Page::ForgotPassword
-            | Page::ResetPassword => Group::LoggedOut,
+            | Page::ResetPassword
+            | Page::Unsubscribe => Group::LoggedOut,
         }
     }
 }
@@ -204,6 +211,7 @@ fn logged_out_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
         Page::Confirm => ConfirmPage().into_any(),
         Page::ForgotPassword => ForgotPasswordPage().into_any(),
         Page::ResetPassword => ResetPasswordPage().into_any(),
+        Page::Unsubscribe => UnsubscribePage().into_any(),
         _ => LoginPage().into_any(),
     })
 }

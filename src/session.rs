@@ -1,9 +1,8 @@
 //! Who is logged in. The session itself is an HttpOnly cookie the portal cannot read;
-//! `GET /api/auth/session` at start-up tells whether it is still valid.
+//! `GET /api/auth/session`, asked before the app mounts, tells whether it is still valid.
 
 use charge_model::account::Account;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api;
 use crate::i18n::I18n;
@@ -12,34 +11,30 @@ use crate::i18n::I18n;
 #[derive(Clone, Copy)]
 pub struct Session {
     account: RwSignal<Option<Account>>,
-    checked: RwSignal<bool>,
     /// Set when the server ended the session under our feet (expiry, password reset elsewhere).
     ended: RwSignal<bool>,
     /// Changes only when someone logs in or out, not when the account is edited, so that
     /// protected routes do not re-render on a profile change.
-    logged_in: Memo<Option<bool>>,
+    logged_in: Memo<bool>,
     i18n: I18n,
 }
 
 impl Session {
-    /// Starts checking the session cookie with the server.
-    pub fn new(i18n: I18n) -> Session {
-        let account = RwSignal::new(None::<Account>);
-        let checked = RwSignal::new(false);
-        let logged_in = Memo::new(move |_| checked.get().then(|| account.with(Option::is_some)));
-        let session = Session { account, checked, ended: RwSignal::new(false), logged_in, i18n };
+    /// The session as the server answered at start-up (`main` asks before mounting, so that
+    /// the first paint is for the right user): a user logged in, or nobody.
+    pub fn new(i18n: I18n, account: Option<Account>) -> Session {
+        let account = RwSignal::new(account);
+        let logged_in = Memo::new(move |_| account.with(Option::is_some));
+        let session = Session { account, ended: RwSignal::new(false), logged_in, i18n };
         api::on_unauthenticated(move || session.ended_by_server());
-        spawn_local(async move {
-            match api::session().await {
-                Ok(Some(account)) => session.logged_in(account),
-                _ => session.checked.set(true),
-            }
-        });
+        if let Some(account) = session.account.get_untracked() {
+            i18n.follow_account(account.profile.language);
+        }
         session
     }
 
-    /// `None` until the server answered, then whether a user is logged in.
-    pub fn is_logged_in(&self) -> Option<bool> {
+    /// Whether a user is logged in.
+    pub fn is_logged_in(&self) -> bool {
         self.logged_in.get()
     }
 
@@ -61,12 +56,10 @@ impl Session {
         self.i18n.follow_account(account.profile.language);
         self.account.set(Some(account));
         self.ended.set(false);
-        self.checked.set(true);
     }
 
     pub fn logged_out(&self) {
         self.account.set(None);
-        self.checked.set(true);
     }
 
     /// The server answered "not logged in": while logged in, that means the session is over.

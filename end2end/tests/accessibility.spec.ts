@@ -10,6 +10,7 @@ const loggedOutPages: [string, string][] = [
   ['/forgot-password', 'Reset your password'],
   ['/reset-password?token=some-token', 'Choose a new password'],
   ['/reset-password', 'Choose a new password'],
+  ['/unsubscribe?token=made-up', 'This link does not work'],
 ];
 
 test.describe('Accessibility (axe)', () => {

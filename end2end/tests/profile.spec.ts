@@ -43,7 +43,6 @@ test.describe('Profile', () => {
     await profile.make().fill('Kia');
     await profile.model().fill('EV6');
     await profile.battery().fill('77,4');
-    await profile.notifications().uncheck();
     await profile.save().click();
     await expect(page.getByRole('status').filter({ hasText: 'Profile saved.' })).toBeVisible();
     await expect(page.getByRole('button', { name: /Account menu/ })).toContainText('Ana García');
@@ -53,7 +52,6 @@ test.describe('Profile', () => {
     await expect(profile.make()).toHaveValue('Kia');
     await expect(profile.model()).toHaveValue('EV6');
     await expect(profile.battery()).toHaveValue('77.4');
-    await expect(profile.notifications()).not.toBeChecked();
   });
 
   test('a bad value is explained next to its field and nothing is saved', async ({ page }) => {

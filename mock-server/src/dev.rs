@@ -56,6 +56,10 @@ pub struct CarRequest {
     pub soc: Option<f64>,
     /// Where the car stops charging, 0 to 1; default 1.
     pub target_soc: Option<f64>,
+    /// The RFID card that starts the charge; one not on the charger's list is notified as
+    /// unknown. Default: one of its cards half of the time.
+    #[serde(default)]
+    pub card: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/dev/chargers/{id}/car", tag = "dev",
@@ -76,8 +80,20 @@ pub async fn car(
             soc: request.soc.unwrap_or(0.3).clamp(0.0, 1.0),
             target_soc: request.target_soc.unwrap_or(1.0).clamp(0.0, 1.0),
         };
-        if !state.simulator.plug_car(&id, Some(car)) {
+        let card = request.card.map(|card| card.trim().to_ascii_uppercase()).filter(|card| !card.is_empty());
+        if !state.simulator.plug_car_with(&id, Some(car), card.clone()) {
             return Err(crate::chargers::access::not_found());
+        }
+        if let Some(card) = card {
+            let (charger, code) = (id.clone(), card.clone());
+            let known = state
+                .db
+                .run(move |conn| Ok(crate::chargers::store::card_codes(conn, &charger)?.contains(&code)))
+                .await?;
+            if !known {
+                let event = charge_model::notifications::NotificationEvent::UnknownCard { card };
+                crate::notify::emit(&state.notifier, &id, event, crate::notify::Audience::Charger).await;
+            }
         }
     } else if let Some(finished) = state.simulator.unplug_car(&id) {
         // Recorded now, or queued and retried if the database refuses: the car is gone either way.

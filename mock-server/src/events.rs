@@ -3,7 +3,8 @@
 //! `GET /api/events` first sends the current status of each charger, then every change
 //! (`event: status`, data: a `StatusEvent`). When the chargers a user can see change
 //! (paired, removed, shared, unshared), the stream applies it at once and sends
-//! `event: access` so that the portal reloads its list. The stream ends within a moment of
+//! `event: access` so that the portal reloads its list. When the user's number of unread
+//! notifications changes it sends `event: notifications` (data: an `UnreadCount`). The stream ends within a moment of
 //! its session ending (logout, password change or reset, account deleted, expiry) and when
 //! the server stops.
 
@@ -25,7 +26,7 @@ use crate::link::Push;
 
 /// Live status of the user's chargers.
 #[utoipa::path(get, path = "/api/events", tag = "chargers",
-    responses((status = 200, description = "A stream of `status` and `access` events", content_type = "text/event-stream", body = crate::openapi::LiveEvent)))]
+    responses((status = 200, description = "A stream of `status`, `access` and `notifications` events", content_type = "text/event-stream", body = crate::openapi::LiveEvent)))]
 pub async fn events(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -133,6 +134,11 @@ impl Live {
                     // A session that ended meanwhile closes the stream.
                     self.allowed = visible(&self.state, self.user_id).await.ok()?;
                     return Some(Event::default().event("access").data("{}"));
+                }
+                Ok(Push::Unread { user_id, unread }) if user_id == self.user_id => {
+                    let count = charge_model::notifications::UnreadCount { unread };
+                    let json = serde_json::to_string(&count).ok()?;
+                    return Some(Event::default().event("notifications").data(json));
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,

@@ -15,6 +15,7 @@ pub mod events;
 pub mod history;
 pub mod link;
 pub mod mail;
+pub mod notify;
 pub mod ocpp;
 pub mod oidc;
 pub mod openapi;
@@ -59,6 +60,8 @@ pub struct AppState {
     pub links: Arc<link::Links>,
     /// Keeps the charges the simulator reports, finished and in progress.
     pub charges: Arc<charges::Charges>,
+    /// Tells people what happened to their chargers (the bell, emails).
+    pub notifier: Arc<notify::Notifier>,
     /// Sessions that end (logout, password change or reset, account deleted).
     pub session_endings: auth::session::Endings,
     /// The OpenID Connect providers users may sign in with.
@@ -81,11 +84,21 @@ impl AppState {
             simulator::catalogue::ensure(conn)?;
             simulator::Simulator::load(conn, config.simulator(), clock.clone(), hub.sender())
         })?);
-        let charges = Arc::new(charges::Charges::open(db.clone(), simulator.clone(), clock.clone())?);
+        let mailer = Arc::new(mail::Mailer::new(&config.mail_from, config.smtp_url.as_deref())?);
+        let notifier = Arc::new(notify::Notifier::new(
+            db.clone(),
+            clock.clone(),
+            mailer.clone(),
+            config.public_url(),
+            hub.sender(),
+        ));
+        let charges =
+            Arc::new(charges::Charges::open(db.clone(), simulator.clone(), clock.clone(), notifier.clone())?);
         let ocpp = link::ocpp::OcppLink::load(
             db.clone(),
             hub.clone(),
             charges.clone(),
+            notifier.clone(),
             clock.clone(),
             config.ocpp(),
         )?;
@@ -102,7 +115,6 @@ impl AppState {
             Arc::new(trydan),
             clock.clone(),
         ));
-        let mailer = mail::Mailer::new(&config.mail_from, config.smtp_url.as_deref())?;
         let mut providers = config.oidc.clone();
         if let Some(path) = &config.oidc_providers {
             providers.extend(oidc::provider::load(path)?);
@@ -114,10 +126,11 @@ impl AppState {
             db,
             config: Arc::new(config),
             clock,
-            mailer: Arc::new(mailer),
+            mailer,
             simulator,
             links,
             charges,
+            notifier,
             session_endings: auth::session::Endings::default(),
             oidc: Arc::new(oidc),
             stopping: Arc::new(tokio::sync::watch::channel(false).0),
@@ -136,10 +149,12 @@ impl AppState {
         plans::start(
             self.db.clone(),
             self.links.clone(),
+            self.notifier.clone(),
             self.clock.clone(),
             minute,
             self.stopping.subscribe(),
         );
+        notify::start(self.notifier.clone(), self.links.clone(), minute, self.stopping.subscribe());
         if let Some(base) = self.config.trydan_local_port {
             match self.db.blocking(|conn| trydan::local::trydan_ids(conn)) {
                 Ok(ids) => {
@@ -196,6 +211,7 @@ pub fn app(state: AppState) -> Router {
         .merge(statistics::router())
         .merge(history::router())
         .merge(support::router())
+        .merge(notify::api::router())
         .routes(utoipa_axum::routes!(events::events));
     if state.config.dev_endpoints() == Ok(true) {
         api = api.merge(dev::router());

@@ -1,6 +1,7 @@
 //! The OpenAPI document of the REST contract, generated from the handlers.
 
 use charge_model::charger::StatusEvent;
+use charge_model::notifications::UnreadCount;
 use utoipa::openapi::header::{Header, HeaderBuilder};
 use utoipa::openapi::path::{Operation, ParameterIn};
 use utoipa::openapi::response::ResponseBuilder;
@@ -30,6 +31,7 @@ use utoipa::{Modify, OpenApi, PartialSchema as _, ToSchema as _};
         (name = "prices", description = "Market prices (OMIE, PVPC) for the tariff chart"),
         (name = "statistics", description = "Totals of charges by day, week or month"),
         (name = "support", description = "Support requests, emailed to the support team"),
+        (name = "notifications", description = "What happened to the user's chargers: the bell's list, the unread count and the choice of kinds and channels"),
         (name = "dev", description = "Development-only helpers of the mock server"),
     )
 )]
@@ -236,6 +238,11 @@ impl utoipa::PartialSchema for LiveEvent {
                 "The chargers the user can see have changed: reload the list",
                 ObjectBuilder::new().schema_type(Type::Object).build().into(),
             ))
+            .item(event(
+                "notifications",
+                "The user's number of unread notifications changed",
+                Ref::from_schema_name(UnreadCount::name()).into(),
+            ))
             .build();
         RefOr::T(Schema::OneOf(events))
     }
@@ -245,5 +252,6 @@ impl utoipa::ToSchema for LiveEvent {
     fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
         schemas.push((StatusEvent::name().into(), StatusEvent::schema()));
         StatusEvent::schemas(schemas);
+        schemas.push((UnreadCount::name().into(), UnreadCount::schema()));
     }
 }

@@ -255,9 +255,6 @@ pub struct Profile {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 300))]
     pub battery_kwh: Option<f64>,
-    /// Whether to email the user when a charge ends.
-    #[serde(default)]
-    pub notifications: bool,
     #[serde(default)]
     pub language: Language,
 }

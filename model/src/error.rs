@@ -170,6 +170,7 @@ pub enum ProblemCode {
     InvalidTrydanAddress,
     NoTrydanAtAddress,
     OffQuarterHour,
+    DuplicateKind,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -275,6 +276,9 @@ pub enum Problem {
     /// Times of a tariff's ranges off the quarter-hours; the times, like `22:10, 07:05`.
     #[error("Use times on the quarter-hour (:00, :15, :30 or :45), as charges are metered: {0}.")]
     OffQuarterHour(String),
+    /// A notification kind given twice.
+    #[error("Give each kind once.")]
+    DuplicateKind,
     /// A problem this build does not know (a newer server), described by its message; or a
     /// text the portal has already worded.
     #[error("{0}")]
@@ -330,6 +334,7 @@ impl From<&Problem> for FieldError {
             Problem::InvalidTrydanAddress => (ProblemCode::InvalidTrydanAddress, None, None),
             Problem::NoTrydanAtAddress => (ProblemCode::NoTrydanAtAddress, None, None),
             Problem::OffQuarterHour(_) => (ProblemCode::OffQuarterHour, None, None),
+            Problem::DuplicateKind => (ProblemCode::DuplicateKind, None, None),
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
         let detail = match problem {
@@ -393,6 +398,7 @@ impl From<FieldError> for Problem {
             ProblemCode::InvalidTrydanAddress => Problem::InvalidTrydanAddress,
             ProblemCode::NoTrydanAtAddress => Problem::NoTrydanAtAddress,
             ProblemCode::OffQuarterHour => Problem::OffQuarterHour(error.detail.unwrap_or_default()),
+            ProblemCode::DuplicateKind => Problem::DuplicateKind,
             ProblemCode::Other => Problem::Other(error.message),
         }
     }
@@ -421,6 +427,7 @@ mod tests {
             Problem::InvalidTrydanAddress,
             Problem::NoTrydanAtAddress,
             Problem::OffQuarterHour("22:10".to_owned()),
+            Problem::DuplicateKind,
         ] {
             let wire = serde_json::to_value(FieldError::from(&problem)).unwrap();
             assert_ne!(wire["problem"], "other", "{problem:?} has its own code");

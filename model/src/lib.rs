@@ -11,6 +11,7 @@ pub mod error;
 pub mod habits;
 pub mod link;
 pub mod madrid;
+pub mod notifications;
 pub mod oidc;
 pub mod pages;
 pub mod plan;

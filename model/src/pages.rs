@@ -10,17 +10,20 @@ pub enum PublicPage {
     Confirm,
     ForgotPassword,
     ResetPassword,
+    /// Turns one kind of notification email off, from the link in such an email.
+    Unsubscribe,
 }
 
 impl PublicPage {
     /// Every public page.
-    pub const ALL: [PublicPage; 6] = [
+    pub const ALL: [PublicPage; 7] = [
         PublicPage::Login,
         PublicPage::Register,
         PublicPage::CheckEmail,
         PublicPage::Confirm,
         PublicPage::ForgotPassword,
         PublicPage::ResetPassword,
+        PublicPage::Unsubscribe,
     ];
 
     /// The page's path, as the server routes it.
@@ -32,6 +35,7 @@ impl PublicPage {
             PublicPage::Confirm => "/confirm",
             PublicPage::ForgotPassword => "/forgot-password",
             PublicPage::ResetPassword => "/reset-password",
+            PublicPage::Unsubscribe => "/unsubscribe",
         }
     }
 

@@ -550,6 +550,24 @@ mod tests {
     }
 
     #[test]
+    fn a_session_across_the_2026_new_year_uses_each_years_tolls_for_its_own_quarters() {
+        let tariff = Tariff::Indexed { margin: Price(0), p1: None, p2: None, p3: None };
+        // Wednesday 2025-12-31 23:30 → Thursday 2026-01-01 00:30 local: P2, then the holiday's P3.
+        let slices = [
+            slice("2025-12-31T22:30:00Z", 1_000),
+            slice("2025-12-31T22:45:00Z", 1_000),
+            slice("2025-12-31T23:00:00Z", 1_000),
+            slice("2025-12-31T23:15:00Z", 1_000),
+        ];
+        let priced = price(&tariff, &slices, |_| Quote { price: Price(0), estimated: false });
+        let picos: Vec<i64> = priced.slices.iter().map(|s| s.cost_pico).collect();
+        // 1 kWh × 0.028201 (P2 2025), twice; 1 kWh × 0.003292 (P3 2026), twice.
+        assert_eq!(picos, [28_201_000_000, 28_201_000_000, 3_292_000_000, 3_292_000_000]);
+        // 0.062986 € rounds once; 2026 is confirmed, so nothing is estimated.
+        assert_eq!(priced.cost, Cost { cents: 6, estimated: false });
+    }
+
+    #[test]
     fn an_override_replaces_the_regulated_value_of_its_period_only() {
         let tariff = Tariff::Indexed { margin: Price(0), p1: Some(Price(50_000)), p2: None, p3: None };
         let zero = Some(Price(0));

@@ -25,7 +25,7 @@ pub struct RegulatedTerms {
 }
 
 /// The values in force, oldest first. A row applies from its date until the next row's.
-pub const REGULATED_20TD: [RegulatedTerms; 2] = [
+pub const REGULATED_20TD: [RegulatedTerms; 3] = [
     RegulatedTerms {
         from: (2024, 1, 1),
         // 0.076974, 0.027963, 0.002752 €/kWh.
@@ -44,11 +44,21 @@ pub const REGULATED_20TD: [RegulatedTerms; 2] = [
                  01/04/2025, TE); the same three figures are the peajes y cargos lines of a 2025 \
                  PVPC bill parsed in github.com/ismaelz001/RapidEnergy",
     },
+    RegulatedTerms {
+        from: (2026, 1, 1),
+        // 0.097553, 0.029267, 0.003292 €/kWh: peajes 0.033261 / 0.016409 / 0.000077 plus
+        // cargos 0.064292 / 0.012858 / 0.003215.
+        energy: [Price(97_553), Price(29_267), Price(3_292)],
+        source: "Peajes: CNMC Resolución de 18 de diciembre de 2025 (BOE-A-2025-26348, anexo I); \
+                 cargos: Orden TED/1524/2025, de 23 de diciembre (BOE-A-2025-26705, segmento \
+                 tarifario 1). The sum matches ESIOS PVPC TEUPCB of 2026 (97.55 / 29.27 / 3.29 \
+                 €/MWh)",
+    },
 ];
 
-/// The last day the table is confirmed for: the 2026 values could not be confirmed from a
-/// source, so from 2026 on the 2025 values are used and the cost is marked as estimated.
-pub const CONFIRMED_UNTIL: (i32, u32, u32) = (2025, 12, 31);
+/// The last day the table is confirmed for: the 2027 values are not published yet, so from
+/// 2027 on the 2026 values are used and the cost is marked as estimated.
+pub const CONFIRMED_UNTIL: (i32, u32, u32) = (2026, 12, 31);
 
 fn date((year, month, day): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month, day).unwrap_or_default()
@@ -92,14 +102,18 @@ mod tests {
         assert_eq!(energy_term(day(2025, 1, 1), Period::P1), confirmed(92_539));
         assert_eq!(energy_term(day(2024, 6, 3), Period::P2), confirmed(27_963));
         assert_eq!(energy_term(day(2025, 6, 3), Period::P3), confirmed(2_994));
+        assert_eq!(energy_term(day(2025, 12, 31), Period::P1), confirmed(92_539));
+        assert_eq!(energy_term(day(2026, 1, 1), Period::P1), confirmed(97_553));
+        assert_eq!(energy_term(day(2026, 12, 3), Period::P2), confirmed(29_267));
+        assert_eq!(energy_term(day(2026, 7, 1), Period::P3), confirmed(3_292));
     }
 
     #[test]
     fn days_outside_the_confirmed_table_are_estimates() {
-        let later = energy_term(day(2026, 3, 2), Period::P1);
-        assert_eq!(later, RegulatedQuote { price: Price(92_539), estimated: true });
+        let later = energy_term(day(2027, 3, 2), Period::P1);
+        assert_eq!(later, RegulatedQuote { price: Price(97_553), estimated: true });
         assert!(energy_term(day(2023, 12, 31), Period::P3).estimated);
-        assert!(!energy_term(day(2025, 12, 31), Period::P3).estimated);
+        assert!(!energy_term(day(2026, 12, 31), Period::P3).estimated);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 mod account;
 mod chargers;
 pub(crate) mod early;
+mod notifications;
 mod schedule;
 mod sharing;
 mod statistics;
@@ -18,6 +19,7 @@ use charge_model::{ErrorBody, ErrorCode};
 pub use chargers::*;
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use leptos::prelude::{Owner, on_cleanup};
+pub use notifications::*;
 pub use schedule::*;
 use send_wrapper::SendWrapper;
 use serde::Serialize;

@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod auth_card;
+pub mod bell;
 pub mod charger_frame;
 pub mod charger_status;
 pub mod choice;

@@ -1,7 +1,6 @@
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-use crate::components::load::LoadingNote;
 use crate::nav;
 use crate::session::use_session;
 
@@ -10,23 +9,21 @@ use crate::session::use_session;
 #[component]
 pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
     let session = use_session();
-    move || match session.is_logged_in() {
-        Some(true) => children().into_any(),
-        Some(false) => {
-            let here = nav::here();
-            let mut login = if here == "/" {
-                "/login?".to_owned()
-            } else {
-                format!("/login?next={}&", nav::encode(&here))
-            };
-            if session.ended() {
-                login.push_str("ended=1");
-            }
-            let login = login.trim_end_matches(['?', '&']);
-            nav::replace(login);
-            ().into_any()
+    move || {
+        if session.is_logged_in() {
+            return children().into_any();
         }
-        None => view! { <LoadingNote /> }.into_any(),
+        let here = nav::here();
+        let mut login = if here == "/" {
+            "/login?".to_owned()
+        } else {
+            format!("/login?next={}&", nav::encode(&here))
+        };
+        if session.ended() {
+            login.push_str("ended=1");
+        }
+        nav::replace(login.trim_end_matches(['?', '&']));
+        ().into_any()
     }
 }
 

@@ -26,13 +26,13 @@ pub fn UserMenu() -> impl IntoView {
             open.set(false);
         }
     });
+    // A click outside closes it, and so does following one of its links (the route's change
+    // alone did not: the header is outside the routes).
     let click = window_event_listener(ev::click, move |ev| {
-        let inside = ev
-            .target()
-            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-            .and_then(|element| element.closest(".user-menu").ok().flatten())
-            .is_some();
-        if !inside {
+        let target = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
+        let closest =
+            |selector: &str| target.as_ref().and_then(|e| e.closest(selector).ok().flatten()).is_some();
+        if !closest(".user-menu") || closest(".user-menu a") {
             open.set(false);
         }
     });

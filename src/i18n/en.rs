@@ -137,6 +137,24 @@ pub const EN: Texts = Texts {
             "Use times on the quarter-hour (:00, :15, :30 or :45), as charges are metered by the quarter-hour: {times}."
         )
     },
+    problem_duplicate_kind: "Give each kind of notification once.",
+    notify_kinds: [
+        "Charge finished",
+        "Charge started with an unknown card",
+        "Charger offline and back online",
+        "Shared chargers and invitations",
+        "Ready-by plan that will not be met",
+        "Firmware update finished",
+    ],
+    unsubscribe_title: "Emails turned off",
+    unsubscribed_body: |kind| {
+        format!(
+            "You will no longer get emails about “{kind}”. You still see them in the portal's notifications."
+        )
+    },
+    unsubscribe_failed_title: "This link does not work",
+    unsubscribe_failed_body: "It is not a valid unsubscribe link. Choose your notifications in your profile instead.",
+    unsubscribe_profile_link: "Choose notifications in your profile",
     problem_no_trydan_at_address: "No Trydan answers at this address. Check that the charger is on, on the same network as the server, and that the address is the one its app shows.",
 
     error_network: "Cannot reach the server. Check your connection and try again.",
@@ -183,8 +201,32 @@ pub const EN_APP: AppTexts = AppTexts {
     vehicle_make: "Make",
     vehicle_model: "Model",
     battery_kwh: "Battery capacity (kWh)",
-    notifications: "Email notifications",
-    notifications_hint: "Tell me when a charge ends.",
+    notifications_title: "Notifications",
+    notifications_unread: |count| match count {
+        0 => "Notifications, none unread".to_owned(),
+        1 => "Notifications, 1 unread".to_owned(),
+        n => format!("Notifications, {n} unread"),
+    },
+    notifications_empty: "No notifications yet.",
+    notifications_older: "Show older",
+    notify_charge_finished: |energy, cost, minutes| {
+        format!("Charge finished: {energy} in {minutes} min, {cost}")
+    },
+    notify_unknown_card: |card| format!("Charge started with an unknown card ({card})"),
+    notify_offline: |minutes| format!("Offline for {minutes} minutes"),
+    notify_back_online: |minutes| format!("Back online after {minutes} minutes offline"),
+    notify_shared: |by, editor| {
+        format!("{by} invites you to share this charger as {}", if editor { "editor" } else { "viewer" })
+    },
+    notify_share_accepted: |by| format!("{by} accepted your invitation"),
+    notify_plan_unmet: "The ready-by plan will not be met: see the schedule",
+    notify_firmware: |version| format!("Firmware updated to {version}"),
+    notify_prefs_title: "Notifications",
+    notify_prefs_hint: "Choose what you hear about, by email and in the portal's bell. Each email has a link to turn its kind off.",
+    notify_prefs_kind: "Notification",
+    notify_prefs_email: "Email",
+    notify_prefs_portal: "Portal",
+    notify_prefs_saved: "Notification choices saved.",
     profile_language_hint: "Used for the portal and the emails we send you.",
     profile_saved: "Profile saved.",
     change_password_title: "Change password",

@@ -145,6 +145,24 @@ pub const ES: Texts = Texts {
             "Usa horas en punto, y cuarto, y media o menos cuarto (:00, :15, :30 o :45), porque las cargas se miden por cuartos de hora: {times}."
         )
     },
+    problem_duplicate_kind: "Indica cada tipo de notificación una sola vez.",
+    notify_kinds: [
+        "Carga terminada",
+        "Carga iniciada con una tarjeta desconocida",
+        "Cargador desconectado y de nuevo conectado",
+        "Cargadores compartidos e invitaciones",
+        "Plan «lista para» que no se cumplirá",
+        "Actualización de firmware terminada",
+    ],
+    unsubscribe_title: "Correos desactivados",
+    unsubscribed_body: |kind| {
+        format!(
+            "Ya no recibirás correos sobre «{kind}». Los seguirás viendo en las notificaciones del portal."
+        )
+    },
+    unsubscribe_failed_title: "Este enlace no funciona",
+    unsubscribe_failed_body: "No es un enlace válido para darse de baja. Elige tus notificaciones en tu perfil.",
+    unsubscribe_profile_link: "Elegir notificaciones en tu perfil",
     problem_no_trydan_at_address: "Ningún Trydan responde en esta dirección. Comprueba que el cargador está encendido, en la misma red que el servidor, y que la dirección es la que muestra su app.",
 
     error_network: "No se puede conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
@@ -191,8 +209,35 @@ pub const ES_APP: AppTexts = AppTexts {
     vehicle_make: "Marca",
     vehicle_model: "Modelo",
     battery_kwh: "Capacidad de la batería (kWh)",
-    notifications: "Notificaciones por correo",
-    notifications_hint: "Avisarme cuando termine una carga.",
+    notifications_title: "Notificaciones",
+    notifications_unread: |count| match count {
+        0 => "Notificaciones, ninguna sin leer".to_owned(),
+        1 => "Notificaciones, 1 sin leer".to_owned(),
+        n => format!("Notificaciones, {n} sin leer"),
+    },
+    notifications_empty: "Aún no hay notificaciones.",
+    notifications_older: "Ver anteriores",
+    notify_charge_finished: |energy, cost, minutes| {
+        format!("Carga terminada: {energy} en {minutes} min, {cost}")
+    },
+    notify_unknown_card: |card| format!("Carga iniciada con una tarjeta desconocida ({card})"),
+    notify_offline: |minutes| format!("Sin conexión desde hace {minutes} minutos"),
+    notify_back_online: |minutes| format!("De nuevo conectado tras {minutes} minutos sin conexión"),
+    notify_shared: |by, editor| {
+        format!(
+            "{by} te invita a compartir este cargador como {}",
+            if editor { "editor" } else { "visualizador" }
+        )
+    },
+    notify_share_accepted: |by| format!("{by} ha aceptado tu invitación"),
+    notify_plan_unmet: "El plan «lista para» no se cumplirá: mira la programación",
+    notify_firmware: |version| format!("Firmware actualizado a la versión {version}"),
+    notify_prefs_title: "Notificaciones",
+    notify_prefs_hint: "Elige qué quieres saber, por correo y en la campana del portal. Cada correo lleva un enlace para desactivar los de su tipo.",
+    notify_prefs_kind: "Notificación",
+    notify_prefs_email: "Correo",
+    notify_prefs_portal: "Portal",
+    notify_prefs_saved: "Preferencias de notificaciones guardadas.",
     profile_language_hint: "Se usa en el portal y en los correos que te enviamos.",
     profile_saved: "Perfil guardado.",
     change_password_title: "Cambiar contraseña",

@@ -132,6 +132,7 @@ impl I18n {
             Problem::InvalidTrydanAddress => t.problem_invalid_trydan_address.to_owned(),
             Problem::NoTrydanAtAddress => t.problem_no_trydan_at_address.to_owned(),
             Problem::OffQuarterHour(times) => (t.problem_off_quarter_hour)(times),
+            Problem::DuplicateKind => t.problem_duplicate_kind.to_owned(),
             // Worded by the portal already, or an unknown code from a newer server.
             Problem::Other(message) => message.clone(),
         }
@@ -437,6 +438,17 @@ pub struct Texts {
     pub problem_invalid_trydan_address: &'static str,
     pub problem_no_trydan_at_address: &'static str,
     pub problem_off_quarter_hour: fn(&str) -> String,
+    pub problem_duplicate_kind: &'static str,
+
+    // Notification kinds (the profile's table, the unsubscribe page), in `NotificationKind::ALL` order
+    pub notify_kinds: [&'static str; 6],
+
+    // Unsubscribe
+    pub unsubscribe_title: &'static str,
+    pub unsubscribed_body: fn(&str) -> String,
+    pub unsubscribe_failed_title: &'static str,
+    pub unsubscribe_failed_body: &'static str,
+    pub unsubscribe_profile_link: &'static str,
 
     // Errors
     pub error_network: &'static str,
@@ -479,8 +491,25 @@ pub struct AppTexts {
     pub vehicle_make: &'static str,
     pub vehicle_model: &'static str,
     pub battery_kwh: &'static str,
-    pub notifications: &'static str,
-    pub notifications_hint: &'static str,
+    // Notifications: the bell, its list, the profile's choices
+    pub notifications_title: &'static str,
+    pub notifications_unread: fn(u32) -> String,
+    pub notifications_empty: &'static str,
+    pub notifications_older: &'static str,
+    pub notify_charge_finished: fn(&str, &str, i64) -> String,
+    pub notify_unknown_card: fn(&str) -> String,
+    pub notify_offline: fn(i64) -> String,
+    pub notify_back_online: fn(i64) -> String,
+    pub notify_shared: fn(&str, bool) -> String,
+    pub notify_share_accepted: fn(&str) -> String,
+    pub notify_plan_unmet: &'static str,
+    pub notify_firmware: fn(&str) -> String,
+    pub notify_prefs_title: &'static str,
+    pub notify_prefs_hint: &'static str,
+    pub notify_prefs_kind: &'static str,
+    pub notify_prefs_email: &'static str,
+    pub notify_prefs_portal: &'static str,
+    pub notify_prefs_saved: &'static str,
     pub profile_language_hint: &'static str,
     pub profile_saved: &'static str,
     pub change_password_title: &'static str,

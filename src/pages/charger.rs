@@ -71,15 +71,17 @@ fn ChargerView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
                     <a class="button secondary" href=settings_href>{tr(|t| t.settings)}</a>
                 </div>
             </header>
+            // Status and the live chart on the left, the controls beside them: the columns
+            // end level at 1280×800 and the chart is in view without scrolling.
             <div class="charger-columns">
-                <section class="card" aria-labelledby="status-title">
+                <section class="card status-card" aria-labelledby="status-title">
                     <div class="card-heading">
                         <h2 id="status-title">{tr(|t| t.status_title)}</h2>
                         <StatusBadge status />
                     </div>
                     <StatusFigures status photovoltaic=detail.features.photovoltaic />
                 </section>
-                <section class="card" aria-labelledby="control-title">
+                <section class="card control-card" aria-labelledby="control-title">
                     <h2 id="control-title">{tr(|t| t.control_title)}</h2>
                     <Controls id=id.clone() status can_edit />
                     <CurrentSlider
@@ -90,11 +92,11 @@ fn ChargerView(detail: ChargerDetail, role: Signal<Role>) -> impl IntoView {
                         can_edit
                     />
                 </section>
+                <section class="card power-card" aria-labelledby="power-title">
+                    <h2 id="power-title">{tr(|t| t.power_title)}</h2>
+                    <LivePower id=id.clone() status />
+                </section>
             </div>
-            <section class="card" aria-labelledby="power-title">
-                <h2 id="power-title">{tr(|t| t.power_title)}</h2>
-                <LivePower id=id.clone() status />
-            </section>
             {if local_api {
                 view! { <NoHistory /> }.into_any()
             } else {

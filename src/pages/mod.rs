@@ -17,3 +17,4 @@ pub mod schedule;
 pub mod session;
 pub mod statistics;
 pub mod tariff;
+pub mod unsubscribe;

@@ -1,13 +1,14 @@
-//! The user's profile: details and vehicle, password, account deletion.
+//! The user's profile: details and vehicle, notifications, password, account deletion.
 
 use charge_model::account::{Account, ChangePasswordRequest, DeleteAccountRequest, Profile};
+use charge_model::notifications::{KindPreference, NotificationKind, NotificationPreferences};
 use charge_model::{FieldErrors, Language, Problem};
 use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 
 use crate::api;
-use crate::components::form::{CheckboxField, Form, FormError, Notice, SubmitButton, TextField};
+use crate::components::form::{Form, FormError, Notice, SubmitButton, TextField};
 use crate::components::load::{ApiErrorNote, Loaded};
 use crate::components::title::use_title;
 use crate::format;
@@ -24,6 +25,7 @@ pub fn ProfilePage() -> impl IntoView {
             <h1>{tr(|t| t.profile_title)}</h1>
             // Read once: the form keeps its own state while it saves (and refreshes the session).
             {session.account_untracked().map(|account| view! { <ProfileForm account /> })}
+            <NotificationChoices />
             <PasswordForm />
             <Providers />
             <Sessions />
@@ -47,7 +49,6 @@ fn ProfileForm(account: Account) -> impl IntoView {
             .map(|kwh| format::number_field(&kwh.to_string(), profile.language))
             .unwrap_or_default(),
     );
-    let notifications = RwSignal::new(profile.notifications);
     let language = RwSignal::new(profile.language);
     let saved = RwSignal::new(false);
 
@@ -62,7 +63,6 @@ fn ProfileForm(account: Account) -> impl IntoView {
             vehicle_make: make.get_untracked(),
             vehicle_model: model.get_untracked(),
             battery_kwh,
-            notifications: notifications.get_untracked(),
             language: language.get_untracked(),
         };
         let checked = profile.validate().map(|_| ());
@@ -93,13 +93,6 @@ fn ProfileForm(account: Account) -> impl IntoView {
                     </div>
                     <TextField form name="battery_kwh" label=tr(|t| t.battery_kwh) value=battery optional=true decimal=true />
                 </fieldset>
-                <CheckboxField
-                    form
-                    name="notifications"
-                    label=tr(|t| t.notifications)
-                    checked=notifications
-                    hint=tr(|t| t.notifications_hint)
-                />
                 <div class="field">
                     <label for="profile-language">{tr(|t| t.language)}</label>
                     <select
@@ -128,6 +121,103 @@ fn ProfileForm(account: Account) -> impl IntoView {
                 <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
             </form>
         </section>
+    }
+}
+
+/// Which kinds of notification the user gets, by email and in the portal: a table of
+/// checkboxes, saved together.
+#[component]
+fn NotificationChoices() -> impl IntoView {
+    let preferences = LocalResource::new(api::notification_preferences);
+    view! {
+        <section class="card" aria-labelledby="notify-prefs-title">
+            <h2 id="notify-prefs-title">{tr(|t| t.notify_prefs_title)}</h2>
+            <p class="muted" id="notify-prefs-hint">{tr(|t| t.notify_prefs_hint)}</p>
+            <Loaded resource=preferences show=|loaded| view! { <NotificationForm loaded /> }.into_any() />
+        </section>
+    }
+}
+
+#[component]
+fn NotificationForm(loaded: NotificationPreferences) -> impl IntoView {
+    let i18n = use_i18n();
+    let form = Form::new("notifications");
+    let saved = RwSignal::new(false);
+    let rows: Vec<(NotificationKind, RwSignal<bool>, RwSignal<bool>)> = NotificationKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let choice = loaded.of(kind);
+            (kind, RwSignal::new(choice.email), RwSignal::new(choice.portal))
+        })
+        .collect();
+    let chosen = rows.clone();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let preferences = NotificationPreferences {
+            kinds: chosen
+                .iter()
+                .map(|(kind, email, portal)| KindPreference {
+                    kind: *kind,
+                    email: email.get_untracked(),
+                    portal: portal.get_untracked(),
+                })
+                .collect(),
+        };
+        let checked = preferences.validate();
+        form.submit(
+            checked,
+            move || async move { api::save_notification_preferences(&preferences).await },
+            move |_| saved.set(true),
+        );
+    };
+    view! {
+        <form node_ref=form.node() on:submit=on_submit novalidate>
+            <FormError form />
+            <table class="notify-prefs" aria-describedby="notify-prefs-hint">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(|t| t.notify_prefs_kind)}</th>
+                        <th scope="col">{tr(|t| t.notify_prefs_email)}</th>
+                        <th scope="col">{tr(|t| t.notify_prefs_portal)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, (kind, email, portal))| {
+                            let name = move || i18n.t().notify_kinds[index];
+                            let email_label = move || format!("{}: {}", i18n.t().notify_prefs_email, name());
+                            let portal_label = move || format!("{}: {}", i18n.t().notify_prefs_portal, name());
+                            view! {
+                                <tr>
+                                    <th scope="row">{name}</th>
+                                    <td>
+                                        <input
+                                            type="checkbox"
+                                            name=format!("{}-email", kind.tag())
+                                            aria-label=email_label
+                                            bind:checked=email
+                                        />
+                                    </td>
+                                    <td>
+                                        <input
+                                            type="checkbox"
+                                            name=format!("{}-portal", kind.tag())
+                                            aria-label=portal_label
+                                            bind:checked=portal
+                                        />
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <Notice message=Signal::derive(move || saved.get().then(|| i18n.t().notify_prefs_saved.to_owned())) />
+            <SubmitButton form label=tr(|t| t.save) pending_label=tr(|t| t.saving) />
+        </form>
     }
 }
 

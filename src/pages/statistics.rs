@@ -254,12 +254,15 @@ fn StatisticsView(charger: Option<ChargerId>) -> impl IntoView {
         <Controls choice today />
         <ErrorNote message=Signal::derive(error) />
         <div class="statistics-body" aria-busy=move || loading().to_string()>
-            {move || shown.get().map(|s| view! { <TotalsRow totals=s.totals plans=s.plans /> })}
+            // The totals and the chart keep their place from the first paint (placeholders,
+            // then figures): nothing above the fold moves when the data arrives.
+            {move || view! { <TotalsRow totals=shown.with(|s| s.as_ref().map(|s| s.totals)) /> }}
+            <CostNote />
             <section class="card chart-card" aria-labelledby="chart-title">
                 <h2 id="chart-title">{move || period_label(&choice.get(), today, i18n)}</h2>
                 <Show
                     when=move || shown.with(Option::is_some)
-                    fallback=LoadingNote
+                    fallback=|| view! { <div class="chart-placeholder"><LoadingNote /></div> }
                 >
                     <EChart spec label drawn=CHART_DRAWN_MARK class="statistics-chart" />
                     <Show when=move || shown.with(|s| s.as_ref().is_some_and(|s| s.totals == Totals::default()))>
@@ -267,6 +270,7 @@ fn StatisticsView(charger: Option<ChargerId>) -> impl IntoView {
                     </Show>
                 </Show>
             </section>
+            {move || shown.get().filter(|s| s.plans.shown()).map(|s| view! { <Savings plans=s.plans /> })}
             {move || {
                 shown
                     .get()
@@ -410,14 +414,15 @@ fn period_label(choice: &Choice, today: NaiveDate, i18n: I18n) -> String {
     }
 }
 
+/// The period's four totals; dashes until they are known.
 #[component]
-fn TotalsRow(totals: Totals, plans: PlanSavings) -> impl IntoView {
+fn TotalsRow(totals: Option<Totals>) -> impl IntoView {
     let i18n = use_i18n();
-    let figure = move |label: Text, value: String| {
+    let figure = move |label: Text, value: Option<String>| {
         view! {
             <div class="total">
                 <dt>{move || label(i18n.t())}</dt>
-                <dd>{value}</dd>
+                <dd>{value.unwrap_or_else(|| "–".to_owned())}</dd>
             </div>
         }
     };
@@ -425,21 +430,37 @@ fn TotalsRow(totals: Totals, plans: PlanSavings) -> impl IntoView {
         let language = i18n.language();
         view! {
             <dl class="totals" aria-label=tr(|t| t.statistics_title)>
-                {figure(|t| t.charge_energy, format::kwh(totals.energy_wh as f64, language))}
-                {figure(|t| t.figure_time, format::hours(totals.charging_seconds))}
-                {figure(|t| t.charge_cost, format::money(totals.cost_cents, language))}
-                {figure(|t| t.total_charges, totals.sessions.to_string())}
-                {plans.shown().then(|| figure(|t| t.saved_by_plans, format::money(plans.saved_cents, language)))}
+                {figure(|t| t.charge_energy, totals.map(|t| format::kwh(t.energy_wh as f64, language)))}
+                {figure(|t| t.figure_time, totals.map(|t| format::hours(t.charging_seconds)))}
+                {figure(|t| t.charge_cost, totals.map(|t| format::money(t.cost_cents, language)))}
+                {figure(|t| t.total_charges, totals.map(|t| t.sessions.to_string()))}
             </dl>
-            {plans.shown().then(|| {
-                let detail = (i18n.t().saved_by_plans_detail)(
-                    plans.charges,
-                    &format::money(plans.cost_cents, language),
-                    &format::money(plans.at_once_cents, language),
-                );
-                view! { <p class="muted plan-savings">{detail}</p> }
-            })}
-            <CostNote />
+        }
+    }
+}
+
+/// What plans saved in the period against charging at once from plug-in, below the chart
+/// (it is shown only with plans, so above the chart it would push the chart down).
+#[component]
+fn Savings(plans: PlanSavings) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        let language = i18n.language();
+        let detail = (i18n.t().saved_by_plans_detail)(
+            plans.charges,
+            &format::money(plans.cost_cents, language),
+            &format::money(plans.at_once_cents, language),
+        );
+        view! {
+            <div class="savings">
+                <dl class="totals">
+                    <div class="total">
+                        <dt>{tr(|t| t.saved_by_plans)}</dt>
+                        <dd>{format::money(plans.saved_cents, language)}</dd>
+                    </div>
+                </dl>
+                <p class="muted plan-savings">{detail}</p>
+            </div>
         }
     }
 }

@@ -22,7 +22,8 @@ pub async fn get_account(State(state): State<AppState>, user: CurrentUser) -> Ap
     Ok(ApiJson(state.db.run(move |conn| store::account(conn, user.id)).await?))
 }
 
-/// Replaces the profile (name, vehicle, notifications, language).
+/// Replaces the profile (name, vehicle, language); notifications are chosen at
+/// `/api/notifications/preferences`.
 #[utoipa::path(put, path = "/api/account", tag = "account",
     request_body = Profile,
     responses(

@@ -88,7 +88,7 @@ pub fn password_hash(conn: &Connection, user_id: i64) -> ApiResult<String> {
 
 pub fn account(conn: &Connection, user_id: i64) -> ApiResult<Account> {
     conn.query_row(
-        "SELECT id, email, name, vehicle_make, vehicle_model, battery_kwh, notifications, language
+        "SELECT id, email, name, vehicle_make, vehicle_model, battery_kwh, language
          FROM users WHERE id = ?1",
         params![user_id],
         |row| {
@@ -100,8 +100,7 @@ pub fn account(conn: &Connection, user_id: i64) -> ApiResult<Account> {
                     vehicle_make: row.get(3)?,
                     vehicle_model: row.get(4)?,
                     battery_kwh: row.get(5)?,
-                    notifications: row.get(6)?,
-                    language: language_from_db(&row.get::<_, String>(7)?),
+                    language: language_from_db(&row.get::<_, String>(6)?),
                 },
             })
         },
@@ -113,8 +112,7 @@ pub fn account(conn: &Connection, user_id: i64) -> ApiResult<Account> {
 
 pub fn update_profile(conn: &Connection, user_id: i64, profile: &Profile) -> ApiResult<()> {
     conn.execute(
-        "UPDATE users SET name = ?2, vehicle_make = ?3, vehicle_model = ?4, battery_kwh = ?5,
-                          notifications = ?6, language = ?7
+        "UPDATE users SET name = ?2, vehicle_make = ?3, vehicle_model = ?4, battery_kwh = ?5, language = ?6
          WHERE id = ?1",
         params![
             user_id,
@@ -122,7 +120,6 @@ pub fn update_profile(conn: &Connection, user_id: i64, profile: &Profile) -> Api
             profile.vehicle_make,
             profile.vehicle_model,
             profile.battery_kwh,
-            profile.notifications,
             profile.language.tag()
         ],
     )?;

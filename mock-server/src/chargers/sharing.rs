@@ -5,10 +5,12 @@
 //! people, changes or revokes invitations; a shared user can leave. Every change reaches
 //! the affected user's open live stream at once.
 
+use crate::notify::{self, Audience};
 use axum::extract::State;
 use axum::http::StatusCode;
 use charge_model::account::Email;
 use charge_model::charger::{ChargerId, Role};
+use charge_model::notifications::NotificationEvent;
 use charge_model::sharing::{Invitation, ReceivedInvitation, RoleRequest, Share, ShareRequest, Sharing};
 use charge_model::{ErrorBody, FieldErrors, Language, Problem};
 use rusqlite::{Connection, OptionalExtension as _, params};
@@ -73,6 +75,8 @@ pub async fn add(
         .await?;
     if let Some(user_id) = invited.user_id {
         state.links.access_changed(vec![user_id]);
+        let event = NotificationEvent::Shared { by: invited.owner.clone(), role };
+        notify::emit(&state.notifier, &access.charger, event, Audience::InPortal(user_id)).await;
     }
     let link = format!("{}/", state.config.public_url());
     let notice =
@@ -105,22 +109,31 @@ pub async fn accept(
     ApiPath(invitation): ApiPath<i64>,
 ) -> ApiResult<StatusCode> {
     let now = state.clock.unix();
-    let owner = state
+    let (owner, charger, by) = state
         .db
         .run(move |conn| {
             let tx = conn.transaction()?;
             let (charger, role, owner) = own_invitation(&tx, user.id, invitation)?;
+            let by: String = tx.query_row(
+                "SELECT COALESCE(NULLIF(name, ''), email) FROM users WHERE id = ?1",
+                [user.id],
+                |row| row.get(0),
+            )?;
             tx.execute(
                 "INSERT OR IGNORE INTO shares (charger_id, user_id, role, shared_at) VALUES (?1, ?2, ?3, ?4)",
                 params![charger, user.id, role, now],
             )?;
             tx.execute("DELETE FROM invitations WHERE id = ?1", [invitation])?;
             tx.commit()?;
-            Ok(owner)
+            Ok((owner, charger, by))
         })
         .await?;
     // The owner's open sharing list shows the person now.
     state.links.access_changed([Some(user.id), owner].into_iter().flatten().collect());
+    if let (Some(owner), Ok(charger)) = (owner, ChargerId::parse(&charger)) {
+        let event = NotificationEvent::ShareAccepted { by };
+        notify::emit(&state.notifier, &charger, event, Audience::User(owner)).await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

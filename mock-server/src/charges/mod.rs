@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use charge_model::charger::ChargerId;
+use charge_model::notifications::NotificationEvent;
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use tokio::sync::watch;
@@ -31,6 +32,7 @@ use tokio::sync::watch;
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::ApiResult;
+use crate::notify::{self, Audience, Notifier};
 use crate::simulator::{FinishedSession, Simulator};
 
 /// A saved charge in progress younger than this is resumed at start-up; an older one is
@@ -45,6 +47,8 @@ pub struct Charges {
     db: Db,
     simulator: Arc<Simulator>,
     clock: Clock,
+    /// Told of each charge recorded and each firmware update.
+    notifier: Arc<Notifier>,
     /// Finished charges the database refused, retried each tick.
     pending: Mutex<Vec<FinishedSession>>,
     /// New firmware versions the database refused, retried each tick.
@@ -64,7 +68,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 impl Charges {
     /// Takes over the charges the last run saved in progress: resumes them in `simulator`,
     /// or records them as finished (see the module's documentation).
-    pub fn open(db: Db, simulator: Arc<Simulator>, clock: Clock) -> ApiResult<Charges> {
+    pub fn open(
+        db: Db,
+        simulator: Arc<Simulator>,
+        clock: Clock,
+        notifier: Arc<Notifier>,
+    ) -> ApiResult<Charges> {
         let now = clock.now();
         db.blocking(|conn| resume(conn, &simulator, now))?;
         let options = simulator.options();
@@ -76,6 +85,7 @@ impl Charges {
             db,
             simulator,
             clock,
+            notifier,
             pending: Mutex::default(),
             firmware: Mutex::default(),
             turn: tokio::sync::Mutex::new(()),
@@ -138,13 +148,16 @@ impl Charges {
             return;
         }
         let copy = batch.clone();
-        let refused = match self.db.run(move |conn| Ok(record_reported(conn, batch))).await {
-            Ok(refused) => refused,
+        let (recorded, refused) = match self.db.run(move |conn| Ok(record_reported(conn, batch))).await {
+            Ok(outcome) => outcome,
             Err(error) => {
                 tracing::error!(?error, "recording finished charges");
-                copy
+                (Vec::new(), copy)
             }
         };
+        for (charger, event) in recorded {
+            notify::emit(&self.notifier, &charger, event, Audience::Charger).await;
+        }
         if !refused.is_empty() {
             tracing::warn!(charges = refused.len(), "finished charges queued until the database takes them");
             let mut pending = lock(&self.pending);
@@ -205,6 +218,10 @@ impl Charges {
             *queued = versions.into_iter().chain(newer).collect();
             return false;
         }
+        for (charger, version) in versions {
+            let event = NotificationEvent::FirmwareUpdated { version };
+            notify::emit(&self.notifier, &charger, event, Audience::Charger).await;
+        }
         true
     }
 
@@ -260,24 +277,45 @@ pub fn forget(tx: &Connection, charger: &ChargerId) -> ApiResult<()> {
     store::forget(tx, charger)
 }
 
-/// Records each charge in its own transaction; returns those the database refused.
-fn record_reported(conn: &mut Connection, sessions: Vec<FinishedSession>) -> Vec<FinishedSession> {
-    let mut refused = Vec::new();
+/// A recorded charge, as its people hear of it.
+type Recorded = (ChargerId, NotificationEvent);
+
+/// Records each charge in its own transaction; returns the charges recorded (to notify) and
+/// those the database refused.
+fn record_reported(
+    conn: &mut Connection,
+    sessions: Vec<FinishedSession>,
+) -> (Vec<Recorded>, Vec<FinishedSession>) {
+    let (mut done, mut refused) = (Vec::new(), Vec::new());
     for session in sessions {
-        let recorded = (|| -> ApiResult<()> {
+        let recorded = (|| -> ApiResult<Option<charge_model::tariff::Cost>> {
             let tx = conn.transaction()?;
-            if store::of_current_pairing(&tx, &session.charger_id, session.started_at)? {
-                store::record(&tx, &session, false)?;
-            }
+            let cost = if store::of_current_pairing(&tx, &session.charger_id, session.started_at)? {
+                Some(store::record(&tx, &session, false)?)
+            } else {
+                None
+            };
             tx.commit()?;
-            Ok(())
+            Ok(cost)
         })();
-        if let Err(error) = recorded {
-            tracing::error!(?error, charger = %session.charger_id, "recording a finished charge");
-            refused.push(session);
+        match recorded {
+            Ok(Some(cost)) => done.push((
+                session.charger_id.clone(),
+                NotificationEvent::ChargeFinished {
+                    energy_wh: session.energy_wh,
+                    cost_cents: cost.cents,
+                    cost_estimated: cost.estimated,
+                    minutes: (session.ended_at - session.started_at).num_minutes(),
+                },
+            )),
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(?error, charger = %session.charger_id, "recording a finished charge");
+                refused.push(session);
+            }
         }
     }
-    refused
+    (done, refused)
 }
 
 /// Resumes or finishes the charges saved in progress (see the module's documentation).

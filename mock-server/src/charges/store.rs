@@ -18,7 +18,11 @@ fn json<T: serde::Serialize>(value: &T) -> ApiResult<String> {
 /// progress (both in the caller's transaction, so that a charge is never counted twice).
 /// A charge made while a plan was followed ([`crate::plans::followed_since`] its start), or
 /// said to be `under_plan`, also keeps what charging at once from plug-in would have cost.
-pub fn record(tx: &Connection, session: &FinishedSession, under_plan: bool) -> ApiResult<()> {
+pub fn record(
+    tx: &Connection,
+    session: &FinishedSession,
+    under_plan: bool,
+) -> ApiResult<charge_model::tariff::Cost> {
     let (tariff, priced) = price::price(tx, &session.charger_id, &session.quarters)?;
     let planned =
         under_plan || crate::plans::followed_since(tx, &session.charger_id, session.started_at.timestamp())?;
@@ -47,7 +51,7 @@ pub fn record(tx: &Connection, session: &FinishedSession, under_plan: bool) -> A
         ],
     )?;
     forget_progress(tx, &session.charger_id, session.started_at)?;
-    Ok(())
+    Ok(priced.cost)
 }
 
 /// Whether a charge that started at `started_at` belongs to the charger's current pairing: a

@@ -23,6 +23,9 @@ const MIGRATIONS: &[&str] = &[
     include_str!("012_plans.sql"),
     include_str!("013_oidc.sql"),
     include_str!("016_plan_savings.sql"),
+    // After 016: `user_version` counts the migrations run, so a database that has run 016
+    // would skip a migration listed before it.
+    include_str!("014_notifications.sql"),
 ];
 
 /// A handle to the database, cheap to clone.

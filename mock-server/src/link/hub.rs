@@ -21,6 +21,8 @@ pub enum Push {
     Statuses { changed: Arc<[(ChargerId, Arc<str>)]> },
     /// The chargers these users can see have changed (paired, removed, shared…).
     Access { user_ids: Arc<[i64]> },
+    /// A user's number of unread notifications changed.
+    Unread { user_id: i64, unread: u32 },
 }
 
 /// How long power samples are kept, in seconds.

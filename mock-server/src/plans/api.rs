@@ -73,7 +73,9 @@ pub async fn save_plan(
     let charger = access.charger.clone();
     state.db.run(move |conn| super::save(conn, &charger, &stored, now)).await?;
     // The charger starts following at once; if it cannot now (offline), it will next minute.
-    if let Err(error) = super::follow_one(&state.db, &state.links, &state.clock, &access.charger).await {
+    if let Err(error) =
+        super::follow_one(&state.db, &state.links, &state.notifier, &state.clock, &access.charger).await
+    {
         tracing::info!(%error, charger = %access.charger, "a new plan is not followed yet");
     }
     let (charger, now) = (access.charger.clone(), state.clock.unix());

@@ -28,6 +28,7 @@ use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::ApiResult;
 use crate::link::{Command, Links};
+use crate::notify::Notifier;
 use crate::tariffs::store::PriceBook;
 
 /// A plan as stored.
@@ -231,13 +232,19 @@ fn needed_amps(energy_mwh: i64, seconds: i64, volts_x_phases: f64, min_a: u8, ma
 /// Brings one charger in line with its plan at the clock's now: counts the energy taken,
 /// ends or renews a plan whose departure passed or whose energy is in, re-plans, and sends
 /// the pause or current the plan wants (only what differs from the charger's live state).
-pub async fn follow_one(db: &Db, links: &Links, clock: &Clock, id: &ChargerId) -> ApiResult<()> {
+pub async fn follow_one(
+    db: &Db,
+    links: &Links,
+    notifier: &Notifier,
+    clock: &Clock,
+    id: &ChargerId,
+) -> ApiResult<()> {
     let now = clock.unix();
     let status = links.status(id);
     let (charger, live) = (id.clone(), status.clone());
     let action = db
         .run(move |conn| {
-            let Some(mut stored) = load(conn, &charger)? else { return Ok(None) };
+            let Some(mut stored) = load(conn, &charger)? else { return Ok((None, None)) };
             if live.as_ref().is_some_and(|status| status.state != ChargeState::Disconnected) {
                 mark_followed(conn, &charger, now)?;
             }
@@ -251,14 +258,15 @@ pub async fn follow_one(db: &Db, links: &Links, clock: &Clock, id: &ChargerId) -
                         delete(conn, &charger)?;
                     }
                 }
-                return Ok(Some(Action::Release));
+                return Ok((Some(Action::Release), None));
             }
             save(conn, &charger, &stored, now)?;
             let settings = chargers::settings(conn, &charger)?;
             let (answer, limits) = compute(conn, &charger, &stored, live.as_ref(), now)?;
             let quarter = now - now.rem_euclid(QUARTER_SECS);
+            let checked = Some((stored.departure, answer.unmet));
             let Some(plan) = answer.plan else {
-                return Ok(Some(Action::Charge(settings.max_current_a)));
+                return Ok((Some(Action::Charge(settings.max_current_a)), checked));
             };
             let action = match plan.quarters.iter().find(|q| q.start == quarter) {
                 None => Action::Pause,
@@ -278,9 +286,13 @@ pub async fn follow_one(db: &Db, links: &Links, clock: &Clock, id: &ChargerId) -
                     ))
                 }
             };
-            Ok(Some(action))
+            Ok((Some(action), checked))
         })
         .await?;
+    let (action, checked) = action;
+    if let Some((departure, unmet)) = checked {
+        crate::notify::plan_checked(notifier, id, departure, unmet).await;
+    }
     let (Some(action), Some(live)) = (action, status) else { return Ok(()) };
     if !live.online {
         return Ok(());
@@ -313,7 +325,7 @@ pub async fn follow_one(db: &Db, links: &Links, clock: &Clock, id: &ChargerId) -
 
 /// Brings every charger with a plan in line with it (see [`follow_one`]); what fails is
 /// logged and tried again next time.
-pub async fn follow(db: &Db, links: &Links, clock: &Clock) {
+pub async fn follow(db: &Db, links: &Links, notifier: &Notifier, clock: &Clock) {
     let ids = match db.run(|conn| planned_chargers(conn)).await {
         Ok(ids) => ids,
         Err(error) => {
@@ -322,7 +334,7 @@ pub async fn follow(db: &Db, links: &Links, clock: &Clock) {
         }
     };
     for id in ids {
-        if let Err(error) = follow_one(db, links, clock, &id).await {
+        if let Err(error) = follow_one(db, links, notifier, clock, &id).await {
             tracing::warn!(%error, charger = %id, "charging plan: the charger could not follow it");
         }
     }
@@ -332,6 +344,7 @@ pub async fn follow(db: &Db, links: &Links, clock: &Clock) {
 pub fn start(
     db: Db,
     links: std::sync::Arc<Links>,
+    notifier: std::sync::Arc<Notifier>,
     clock: Clock,
     every: StdDuration,
     mut stopping: tokio::sync::watch::Receiver<bool>,
@@ -347,7 +360,7 @@ pub fn start(
             tokio::select! {
                 biased;
                 () = &mut stopped => break,
-                _ = interval.tick() => follow(&db, &links, &clock).await,
+                _ = interval.tick() => follow(&db, &links, &notifier, &clock).await,
             }
         }
     });

@@ -240,12 +240,18 @@ impl Simulator {
 
     /// Plugs a typical car into a charger (development helper and random arrivals).
     pub fn plug_car(&self, id: &ChargerId, car: Option<Car>) -> bool {
+        self.plug_car_with(id, car, None)
+    }
+
+    /// [`Simulator::plug_car`], the charge started with `card` when given (even one not on
+    /// the charger's list: a charger open to any card).
+    pub fn plug_car_with(&self, id: &ChargerId, car: Option<Car>, card: Option<String>) -> bool {
         let now = self.clock.now();
         let mut fleet = self.fleet();
         let Fleet { chargers, rng, .. } = &mut *fleet;
         let car = car.unwrap_or_else(|| random_car(rng));
         let Some(charger) = chargers.get_mut(id) else { return false };
-        let card = swipe(&charger.cards, rng);
+        let card = card.or_else(|| swipe(&charger.cards, rng));
         charger.plug(car, card, now);
         self.push_if_changed(&mut fleet, id, now);
         true

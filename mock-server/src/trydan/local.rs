@@ -100,7 +100,7 @@ async fn watch_pairings(
             event = events.recv() => match event {
                 Ok(Push::Status { charger_id, .. }) => serve(&mut std::iter::once(&charger_id), &stop),
                 Ok(Push::Statuses { changed }) => serve(&mut changed.iter().map(|(id, _)| id), &stop),
-                Ok(Push::Access { .. }) => {}
+                Ok(Push::Access { .. } | Push::Unread { .. }) => {}
                 Err(broadcast::error::RecvError::Lagged(_)) => serve(&mut all.iter(), &stop),
                 Err(broadcast::error::RecvError::Closed) => return,
             },

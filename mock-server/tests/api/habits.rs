@@ -156,7 +156,13 @@ async fn a_live_charge_the_follower_planned_records_its_saving_when_the_car_leav
     for _ in 0..10 {
         app.state.clock.advance(Duration::minutes(1));
         let _ = app.state.simulator.tick();
-        charge_mock_server::plans::follow(&app.state.db, &app.state.links, &app.state.clock).await;
+        charge_mock_server::plans::follow(
+            &app.state.db,
+            &app.state.links,
+            &app.state.notifier,
+            &app.state.clock,
+        )
+        .await;
     }
     // The plan is deleted before the car leaves: the charge was still made under it.
     assert_eq!(app.delete(&format!("/api/chargers/{id}/plan")).await.status(), StatusCode::NO_CONTENT);

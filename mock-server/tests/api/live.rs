@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::{PASSWORD, TestApp, new_client, spawn_app};
 
 /// Reads events from an SSE response until `stop` accepts one; returns (event, data) pairs.
-async fn read_until(
+pub async fn read_until(
     response: &mut reqwest::Response,
     mut stop: impl FnMut(&str, &Value) -> bool,
 ) -> Vec<(String, Value)> {
@@ -46,7 +46,7 @@ async fn read_until(
     }
 }
 
-async fn subscribe(app: &TestApp, client: &reqwest::Client) -> reqwest::Response {
+pub async fn subscribe(app: &TestApp, client: &reqwest::Client) -> reqwest::Response {
     let response = client.get(app.url("/api/events")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "text/event-stream");

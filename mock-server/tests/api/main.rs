@@ -13,6 +13,7 @@ mod habits;
 mod helpers;
 mod history;
 mod live;
+mod notifications;
 mod oidc;
 mod openapi;
 mod password_recovery;

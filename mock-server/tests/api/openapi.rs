@@ -195,7 +195,9 @@ async fn the_live_stream_documents_its_events() {
     let events = schema(&spec, "LiveEvent")["oneOf"].as_array().unwrap();
     let kinds: Vec<_> =
         events.iter().map(|e| e["properties"]["event"]["enum"][0].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["status", "access"]);
+    assert_eq!(kinds, ["status", "access", "notifications"]);
+    let count = &events[2]["properties"]["data"]["contentSchema"]["$ref"];
+    assert_eq!(count, "#/components/schemas/UnreadCount");
     let status = &events[0]["properties"]["data"];
     assert_eq!(
         (&status["type"], &status["contentMediaType"]),

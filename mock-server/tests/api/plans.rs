@@ -168,7 +168,13 @@ async fn a_simulated_charger_is_paused_outside_its_quarters_and_charges_inside_t
             assert!(power > 0.0, "not charging in a chosen quarter, at {now}: {detail}");
             charged_inside += 1;
         }
-        charge_mock_server::plans::follow(&app.state.db, &app.state.links, &app.state.clock).await;
+        charge_mock_server::plans::follow(
+            &app.state.db,
+            &app.state.links,
+            &app.state.notifier,
+            &app.state.clock,
+        )
+        .await;
     }
     assert!(charged_inside > 5, "charged inside the chosen quarters ({charged_inside} minutes)");
     assert_eq!(app.get(&path(&id)).await.status(), StatusCode::NOT_FOUND, "the energy is in: the plan ended");

@@ -11,7 +11,6 @@ fn full_profile() -> Value {
         "vehicle_make": "Kia",
         "vehicle_model": "EV6",
         "battery_kwh": 77.4,
-        "notifications": false,
         "language": "es"
     })
 }
@@ -42,7 +41,6 @@ async fn an_invalid_profile_changes_nothing() {
         ("battery_kwh", json!("big"), "invalid_value"),
         ("name", json!("n".repeat(81)), "too_long"),
         ("vehicle_model", json!("m".repeat(61)), "too_long"),
-        ("notifications", json!("yes"), "invalid_value"),
     ];
     for (field, value, problem) in cases {
         let mut body = full_profile();

@@ -10,6 +10,7 @@
 pub mod profiles;
 pub mod store;
 
+use charge_model::notifications::NotificationEvent;
 use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -191,6 +192,8 @@ pub struct OcppLink {
     db: Db,
     hub: Arc<Hub>,
     charges: Arc<Charges>,
+    /// Told of charges started with an unknown card.
+    notifier: Arc<crate::notify::Notifier>,
     clock: Clock,
     heartbeat: Duration,
     meter_interval: Duration,
@@ -292,6 +295,7 @@ impl OcppLink {
         db: Db,
         hub: Arc<Hub>,
         charges: Arc<Charges>,
+        notifier: Arc<crate::notify::Notifier>,
         clock: Clock,
         options: Options,
     ) -> ApiResult<OcppLink> {
@@ -325,6 +329,7 @@ impl OcppLink {
             db,
             hub,
             charges,
+            notifier,
             clock,
             heartbeat: options.heartbeat,
             meter_interval: options.meter_interval,
@@ -849,6 +854,10 @@ impl OcppLink {
         let status = self.authorize(identity, Some(start.connector_id), &start.id_tag).await?;
         let accepted = status == AuthorizationStatus::Accepted;
         let card = (accepted && start.id_tag != REMOTE_TAG).then(|| start.id_tag.to_ascii_uppercase());
+        if !accepted && start.id_tag != REMOTE_TAG {
+            let event = NotificationEvent::UnknownCard { card: start.id_tag.to_ascii_uppercase() };
+            crate::notify::emit(&self.notifier, &charger, event, crate::notify::Audience::Charger).await;
+        }
         let meter_start = start.meter_start as f64;
         let paired_at = self.with_connector(&charger, |c| c.paired_at).unwrap_or_default();
         let at = start.timestamp.max(paired_at);
