@@ -90,7 +90,9 @@ export function splitWasm(staging) {
     let script = fs.readFileSync(path.join(bound, `${CRATE}.js`), 'utf8');
     script = script.split(`${CRATE}_bg.wasm`).join(wasmName);
     const linkName = `split-${hash(link, script, main)}.js`;
-    script = replaceAll(script, '"./__wasm_split.js"', `"./${linkName}"`, `${CRATE}.js`);
+    // Only the import statements: the keys of the import object stay the module name the
+    // main wasm imports from.
+    script = replaceAll(script, 'from "./__wasm_split.js"', `from "./${linkName}"`, `${CRATE}.js`);
     const scriptName = `${CRATE}-${hash(script)}.js`;
     link = replaceAll(link, `"./${CRATE}.js"`, `"./${scriptName}"`, '__wasm_split.js');
 
