@@ -156,7 +156,7 @@ impl Group {
         match segments.as_slice() {
             ["statistics"] | ["history", ..] | ["chargers", _, "statistics"] => Some(Group::Statistics),
             ["chargers", _, ..] => Some(Group::Charger),
-            ["profile"] | ["help"] => Some(Group::Account),
+            ["profile" | "help"] => Some(Group::Account),
             _ => None,
         }
     }
@@ -286,4 +286,32 @@ fn save_language_choice(i18n: I18n, session: Session) {
             }
         });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_name_the_group_of_their_page() {
+        assert_eq!(Group::of_link("/chargers/ABC123"), Some(Group::Charger));
+        assert_eq!(Group::of_link("/chargers/ABC123/schedule?day=1"), Some(Group::Charger));
+        assert_eq!(Group::of_link("/chargers/ABC123/statistics"), Some(Group::Statistics));
+        assert_eq!(Group::of_link("/statistics"), Some(Group::Statistics));
+        assert_eq!(Group::of_link("/history/42#top"), Some(Group::Statistics));
+        assert_eq!(Group::of_link("/profile"), Some(Group::Account));
+        assert_eq!(Group::of_link("/help"), Some(Group::Account));
+        // The list is in the main module; the logged-out pages are not preloaded from links.
+        assert_eq!(Group::of_link("/"), None);
+        assert_eq!(Group::of_link("/login"), None);
+        assert_eq!(Group::of_link("#main"), None);
+    }
+
+    #[test]
+    fn every_page_has_its_group() {
+        assert_eq!(Page::Charger.group(), Group::Charger);
+        assert_eq!(Page::Session.group(), Group::Statistics);
+        assert_eq!(Page::Help.group(), Group::Account);
+        assert_eq!(Page::Unsubscribe.group(), Group::LoggedOut);
+    }
 }

@@ -234,7 +234,10 @@ async fn the_habits_rule_backtested_on_the_demo_history() {
             result.departure_error_min,
             result.energy_error_wh / 1000.0
         );
-        assert!(result.weeks > 60, "{name}: {result:?}");
+        // Most of the 78 weeks after the 8 of the first window: how many have a charge to compare
+        // depends on the weekday the history ends on (it was exactly 60 for the neighbour's
+        // charger on a Friday), so not a tight bound.
+        assert!(result.weeks >= 55, "{name}: {result:?}");
         assert!(
             result.departure_error_min < 180.0 && result.energy_error_wh < 20_000.0,
             "{name}: {result:?}"
