@@ -218,22 +218,51 @@ fn logged_out_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
 
 /// The view of a split page: "Loading…" while its module downloads (the page then shows its
 /// own until its data is there), a message if the download fails (opening the page again retries).
+///
+/// Not a `Suspense` around a `Suspend`, as this was first: with it, a page under a charger lost
+/// what the user had typed when the charger reloaded on a live change of role (the boundary
+/// drew the page anew), and the reads a page started were not aborted when it was left. Here
+/// the page is set up as the router sets up any route, once its module is there.
 fn split(page: Page) -> impl IntoView {
-    let view = send_wrapper::SendWrapper::new(async move {
-        let view = match page.group() {
-            Group::Charger => charger_pages(page).await,
-            Group::Statistics => statistics_pages(page).await,
-            Group::Account => account_pages(page).await,
-            Group::LoggedOut => logged_out_pages(page).await,
-        };
-        view.unwrap_or_else(|_| {
-            view! { <p class="error" role="alert">{tr(|t| t.page_load_failed)}</p> }.into_any()
-        })
-    });
-    view! {
-        <Suspense fallback=LoadingNote>
-            {Suspend::new(view)}
-        </Suspense>
+    // `Some(loaded)` once the module's download ended; at once when it already had.
+    let state = RwSignal::new(now(page.group().preload()).map(|result| result.is_ok()));
+    if state.get_untracked().is_none() {
+        spawn_local(async move {
+            let loaded = page.group().preload().await.is_ok();
+            // The page may have been left meanwhile.
+            let _ = state.try_set(Some(loaded));
+        });
+    }
+    move || match state.get() {
+        None => LoadingNote().into_any(),
+        Some(true) => match untrack(|| now(page_view(page))) {
+            Some(Ok(view)) => view,
+            _ => load_failed(),
+        },
+        Some(false) => load_failed(),
+    }
+}
+
+/// The page's view, once its module is loaded (the split functions first wait for it).
+async fn page_view(page: Page) -> Result<AnyView, SplitLoaderError> {
+    match page.group() {
+        Group::Charger => charger_pages(page).await,
+        Group::Statistics => statistics_pages(page).await,
+        Group::Account => account_pages(page).await,
+        Group::LoggedOut => logged_out_pages(page).await,
+    }
+}
+
+fn load_failed() -> AnyView {
+    view! { <p class="error" role="alert">{tr(|t| t.page_load_failed)}</p> }.into_any()
+}
+
+/// Polls `future` once: its output if it is ready at once (a split module already loaded).
+fn now<F: Future>(future: F) -> Option<F::Output> {
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(output) => Some(output),
+        std::task::Poll::Pending => None,
     }
 }
 

@@ -49,4 +49,28 @@ test.describe('Start-up', () => {
     expect(paths.some((p) => /^\/vendor\/echarts-[0-9a-f]{16}\.js$/.test(p)), paths.join()).toBe(true);
     for (const [path, value] of cached) expect(value, path).toBe('public, max-age=31536000, immutable');
   });
+
+  // The app's wasm is cut into a main module (the list) and one module per page group
+  // (tools/split-wasm.mjs): the list loads none of the others, a page's own arrive when it opens.
+  test('the charger list loads only the main module; a charger page its own, also on a direct load', async ({ page }) => {
+    const wasm: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.endsWith('.wasm')) wasm.push(path);
+    });
+    await page.goto('/');
+    await expect(page.getByRole('link', { name: 'Garage' })).toBeVisible();
+    expect(wasm).toEqual([expect.stringMatching(/^\/charge-portal-[0-9a-f]{16}_bg\.wasm$/)]);
+
+    await page.getByRole('link', { name: 'Garage' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Garage' })).toBeVisible();
+    expect(wasm.some((p) => /^\/split_charger_pages-[0-9a-f]{16}\.wasm$/.test(p)), wasm.join()).toBe(true);
+    expect(wasm.some((p) => p.includes('statistics_pages')), wasm.join()).toBe(false);
+
+    // A direct load of the page: its modules are preloaded by index.html beside the main one.
+    wasm.length = 0;
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1, name: 'Garage' })).toBeVisible();
+    expect(wasm.some((p) => p.includes('split_charger_pages')), wasm.join()).toBe(true);
+  });
 });
