@@ -299,6 +299,9 @@ fn record_reported(
             Ok(cost)
         })();
         match recorded {
+            // A car plugged in and out without taking energy (under the 0.01 kWh the portal
+            // shows) is in the history, but nobody is told a charge finished.
+            Ok(Some(_)) if session.energy_wh < 10.0 => {}
             Ok(Some(cost)) => done.push((
                 session.charger_id.clone(),
                 NotificationEvent::ChargeFinished {
