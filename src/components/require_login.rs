@@ -14,11 +14,8 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
             return children().into_any();
         }
         let here = nav::here();
-        let mut login = if here == "/" {
-            "/login?".to_owned()
-        } else {
-            format!("/login?next={}&", nav::encode(&here))
-        };
+        let mut login =
+            if here == "/" { "/login?".to_owned() } else { format!("/login?next={}&", nav::encode(&here)) };
         if session.ended() {
             login.push_str("ended=1");
         }

@@ -96,10 +96,10 @@ async fn a_car_unplugged_without_taking_energy_is_recorded_but_not_notified() {
     let app = spawn_app().await;
     let id = anas_charger(&app).await;
     charge(&app, &id, 0).await;
-    let (charges, energy): (i64, f64) = app.query(
-        "SELECT COUNT(*), COALESCE(SUM(energy_wh), 0) FROM charge_sessions",
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    );
+    let (charges, energy): (i64, f64) = app
+        .query("SELECT COUNT(*), COALESCE(SUM(energy_wh), 0) FROM charge_sessions", |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        });
     assert_eq!(charges, 1, "the plug-in is in the history");
     assert!(energy < 10.0, "under 0.01 kWh: {energy} Wh");
     assert!(events(&app, &app.client).await.is_empty());
