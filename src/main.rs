@@ -10,8 +10,8 @@ fn main() {
     console_error_panic_hook::set_once();
     // The first paint waits for the session, which index.html's boot script asked for while the
     // wasm downloaded: the header and the page are drawn once, for the right user, instead of
-    // logged out and then redrawn (a layout shift of the whole page). Not leptos' spawn_local:
-    // its executor is set up by the mount, and in a release build spawning before that panics.
+    // logged out and then redrawn (a layout shift of the whole page). Leptos's executor starts
+    // with the mount, so this first await is wasm-bindgen's own.
     wasm_bindgen_futures::spawn_local(async {
         let account = charge_portal::api::session().await.ok().flatten();
         leptos::mount::mount_to_body(move || leptos::view! { <routes::App account /> });

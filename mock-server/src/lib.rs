@@ -19,6 +19,7 @@ pub mod notify;
 pub mod ocpp;
 pub mod oidc;
 pub mod openapi;
+pub mod periodic;
 pub mod plans;
 pub mod simulator;
 pub mod statistics;

@@ -582,10 +582,9 @@ mod tests {
     #[test]
     fn regulated_tolls_past_the_confirmed_table_make_the_cost_an_estimate() {
         let tariff = Tariff::Indexed { margin: Price(0), p1: None, p2: None, p3: None };
-        // Past tolls::CONFIRMED_UNTIL (the 2026 values are confirmed since the table has them).
-        let slices = [slice("2027-03-04T12:00:00Z", 1_000)];
+        let slices = [slice("2027-03-03T12:00:00Z", 1_000)];
         let quoted = cost(&tariff, &slices, |_| Quote { price: Price(100_000), estimated: false });
-        assert!(quoted.estimated, "2027 values are not confirmed");
+        assert!(quoted.estimated, "2027 values are not published");
         let overridden =
             Tariff::Indexed { margin: Price(0), p1: Some(Price(1)), p2: Some(Price(1)), p3: Some(Price(1)) };
         assert!(!cost(&overridden, &slices, |_| Quote { price: Price(100_000), estimated: false }).estimated);

@@ -43,7 +43,8 @@ pub fn ProviderButtons() -> impl IntoView {
                 .collect::<String>()
         })
     };
-    view! { <div class="providers" inner_html=markup></div> }
+    // The divider under the links is the stylesheet's, from `data-or` (nothing when no link).
+    view! { <div class="providers" data-or=move || i18n.t().or_with_email inner_html=markup></div> }
 }
 
 /// Text for HTML markup: `&`, `<`, `>` and `"` as entities.

@@ -42,6 +42,7 @@ pub const EN: Texts = Texts {
     password_hint: "At least 8 characters.",
     have_account: "Already have an account?",
     continue_with: |provider| format!("Continue with {provider}"),
+    or_with_email: "or with your email",
     oidc_cancelled: "Sign-in was cancelled. Nothing was changed.",
     oidc_provider_error: "The provider could not sign you in. Try again, or log in with your email.",
     oidc_expired: "That sign-in expired or was already used. Start again.",

@@ -42,6 +42,7 @@ pub const ES: Texts = Texts {
     password_hint: "Al menos 8 caracteres.",
     have_account: "¿Ya tienes una cuenta?",
     continue_with: |provider| format!("Continuar con {provider}"),
+    or_with_email: "o con tu correo electrónico",
     oidc_cancelled: "Se canceló el inicio de sesión. No se ha cambiado nada.",
     oidc_provider_error: "El proveedor no ha podido identificarte. Inténtalo de nuevo o inicia sesión con tu correo.",
     oidc_expired: "Ese inicio de sesión caducó o ya se usó. Empieza de nuevo.",

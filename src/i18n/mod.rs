@@ -346,6 +346,8 @@ pub struct Texts {
     pub have_account: &'static str,
     /// "Continue with {provider}" (an OpenID Connect provider).
     pub continue_with: fn(&str) -> String,
+    /// Between the providers' buttons and the email form.
+    pub or_with_email: &'static str,
     pub oidc_cancelled: &'static str,
     pub oidc_provider_error: &'static str,
     pub oidc_expired: &'static str,

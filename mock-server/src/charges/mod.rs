@@ -96,23 +96,11 @@ impl Charges {
     }
 
     /// Runs the simulation every tick until `stopping`, keeping what it reports.
-    pub fn start(self: &Arc<Self>, mut stopping: watch::Receiver<bool>) {
+    pub fn start(self: &Arc<Self>, stopping: watch::Receiver<bool>) {
         let charges = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut interval = tokio::time::interval(charges.tick);
-            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-            // Awaited here so that the guard it returns is dropped at once (it is not `Send`).
-            let stopped = async move {
-                let _ = stopping.wait_for(|stopping| *stopping).await;
-            };
-            tokio::pin!(stopped);
-            loop {
-                tokio::select! {
-                    biased;
-                    () = &mut stopped => break,
-                    _ = interval.tick() => charges.step().await,
-                }
-            }
+        crate::periodic::every(self.tick, stopping, move || {
+            let charges = Arc::clone(&charges);
+            async move { charges.step().await }
         });
     }
 
@@ -299,6 +287,9 @@ fn record_reported(
             Ok(cost)
         })();
         match recorded {
+            // A car plugged in and out without taking energy (under the 0.01 kWh the portal
+            // shows) is in the history, but nobody is told a charge finished.
+            Ok(Some(_)) if session.energy_wh < 10.0 => {}
             Ok(Some(cost)) => done.push((
                 session.charger_id.clone(),
                 NotificationEvent::ChargeFinished {

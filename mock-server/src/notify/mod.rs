@@ -180,22 +180,11 @@ pub fn start(
     notifier: Arc<Notifier>,
     links: Arc<Links>,
     every: Duration,
-    mut stopping: tokio::sync::watch::Receiver<bool>,
+    stopping: tokio::sync::watch::Receiver<bool>,
 ) {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(every);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let stopped = async move {
-            let _ = stopping.wait_for(|stopping| *stopping).await;
-        };
-        tokio::pin!(stopped);
-        loop {
-            tokio::select! {
-                biased;
-                () = &mut stopped => break,
-                _ = interval.tick() => check_connectivity(&notifier, &links).await,
-            }
-        }
+    crate::periodic::every(every, stopping, move || {
+        let (notifier, links) = (notifier.clone(), links.clone());
+        async move { check_connectivity(&notifier, &links).await }
     });
 }
 

@@ -347,22 +347,11 @@ pub fn start(
     notifier: std::sync::Arc<Notifier>,
     clock: Clock,
     every: StdDuration,
-    mut stopping: tokio::sync::watch::Receiver<bool>,
+    stopping: tokio::sync::watch::Receiver<bool>,
 ) {
-    tokio::spawn(async move {
-        let mut interval = tokio::time::interval(every);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let stopped = async move {
-            let _ = stopping.wait_for(|stopping| *stopping).await;
-        };
-        tokio::pin!(stopped);
-        loop {
-            tokio::select! {
-                biased;
-                () = &mut stopped => break,
-                _ = interval.tick() => follow(&db, &links, &notifier, &clock).await,
-            }
-        }
+    crate::periodic::every(every, stopping, move || {
+        let (db, links, notifier, clock) = (db.clone(), links.clone(), notifier.clone(), clock.clone());
+        async move { follow(&db, &links, &notifier, &clock).await }
     });
 }
 

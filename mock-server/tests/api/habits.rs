@@ -234,10 +234,9 @@ async fn the_habits_rule_backtested_on_the_demo_history() {
             result.departure_error_min,
             result.energy_error_wh / 1000.0
         );
-        // Most of the 78 weeks after the 8 of the first window: how many have a charge to compare
-        // depends on the weekday the history ends on (it was exactly 60 for the neighbour's
-        // charger on a Friday), so not a tight bound.
-        assert!(result.weeks >= 55, "{name}: {result:?}");
+        // About 70 weeks follow the first 8; the neighbour's charger charges less often, so
+        // some of its weeks have no charge to compare (60 of them on 2026-12-04's demo data).
+        assert!(result.weeks >= 52, "at least a year of weeks compared, {name}: {result:?}");
         assert!(
             result.departure_error_min < 180.0 && result.energy_error_wh < 20_000.0,
             "{name}: {result:?}"

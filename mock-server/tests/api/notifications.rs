@@ -92,6 +92,24 @@ async fn a_finished_charge_reaches_the_owner_and_a_viewer_each_in_their_language
 }
 
 #[tokio::test]
+async fn a_car_unplugged_without_taking_energy_is_recorded_but_not_notified() {
+    let app = spawn_app().await;
+    let id = anas_charger(&app).await;
+    charge(&app, &id, 0).await;
+    let (charges, energy): (i64, f64) = app
+        .query("SELECT COUNT(*), COALESCE(SUM(energy_wh), 0) FROM charge_sessions", |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        });
+    assert_eq!(charges, 1, "the plug-in is in the history");
+    assert!(energy < 10.0, "under 0.01 kWh: {energy} Wh");
+    assert!(events(&app, &app.client).await.is_empty());
+    assert!(notification_mails(&app, "ana@example.com").await.is_empty());
+
+    charge(&app, &id, 10).await;
+    assert_eq!(events(&app, &app.client).await.len(), 1, "a charge with energy is notified");
+}
+
+#[tokio::test]
 async fn an_invitation_reaches_the_invitee_and_its_acceptance_the_owner() {
     let app = spawn_app().await;
     let id = anas_charger(&app).await;
