@@ -37,7 +37,7 @@ use charge_portal::pages::register::RegisterPage;
 use charge_portal::pages::reset_password::ResetPasswordPage;
 use charge_portal::pages::schedule::SchedulePage;
 use charge_portal::pages::session::SessionPage;
-use charge_portal::pages::statistics::{self, ChargerStatisticsPage, StatisticsPage};
+use charge_portal::pages::statistics::{ChargerStatisticsPage, StatisticsPage};
 use charge_portal::pages::tariff::TariffPage;
 use charge_portal::pages::unsubscribe::UnsubscribePage;
 use charge_portal::session::Session;
@@ -227,9 +227,10 @@ fn split(page: Page) -> impl IntoView {
     // `Some(loaded)` once the module's download ended; at once when it already had.
     let state = RwSignal::new(now(page.group().preload()).map(|result| result.is_ok()));
     if state.get_untracked().is_none() {
-        // The statistics page's figures and ECharts load beside its module, not after it.
-        if page == Page::Statistics {
-            statistics::start_loading(None);
+        // ECharts downloads beside the module of a statistics page (a link's click started it
+        // already; not a page opened by its address).
+        if matches!(page, Page::Statistics | Page::ChargerStatistics) {
+            charge_portal::charts::echarts::start_loading();
         }
         spawn_local(async move {
             let loaded = page.group().preload().await.is_ok();

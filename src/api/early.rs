@@ -28,26 +28,6 @@ pub(crate) async fn api_base() -> Option<String> {
     take(&boot()?, "base").await?.as_string()
 }
 
-/// Starts `GET path` now, for a later [`response`] to take: the figures of a page whose module
-/// is still downloading (`routes.rs`). A request already there for the same path, never taken,
-/// is replaced, so that an answer is never older than the page's opening.
-pub(super) fn start(path: String) {
-    let Some(requests) = boot().and_then(|boot| Reflect::get(&boot, &JsValue::from_str("requests")).ok())
-    else {
-        return;
-    };
-    if !requests.is_object() {
-        return;
-    }
-    let key = JsValue::from_str(&path);
-    let answer = wasm_bindgen_futures::future_to_promise(async move {
-        // A failed request leaves nothing to take: the page then asks the usual way.
-        let sent = super::get(&path).await.send().await;
-        Ok(sent.map(|response| JsValue::from(web_sys::Response::from(response))).unwrap_or(JsValue::NULL))
-    });
-    let _ = Reflect::set(&requests, &key, &answer);
-}
-
 /// The answer to `GET path` the boot script started, if any.
 pub(super) async fn response(path: &str) -> Option<Result<Response, gloo_net::Error>> {
     let requests = Reflect::get(&boot()?, &JsValue::from_str("requests")).ok()?;

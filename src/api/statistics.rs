@@ -6,7 +6,7 @@ use charge_model::sessions::{HistoryPage, SessionDetail, SessionRecord};
 use charge_model::statistics::{BucketSize, Statistics};
 use chrono::NaiveDate;
 
-use super::{ApiError, early, fetch, fetch_early, get};
+use super::{ApiError, fetch, get};
 
 /// The latest finished charges of a charger, newest first, with their cost.
 pub async fn sessions(id: &ChargerId, limit: u32) -> Result<Vec<SessionRecord>, ApiError> {
@@ -19,31 +19,15 @@ pub async fn session_detail(id: i64) -> Result<SessionDetail, ApiError> {
     fetch(get(&format!("/api/sessions/{id}")).await).await
 }
 
-/// Totals of the days `from..=to`, by `bucket`, of one charger or of all the user sees (the
-/// answer of [`start_statistics`] when it asked for the same).
+/// Totals of the days `from..=to`, by `bucket`, of one charger or of all the user sees.
 pub async fn statistics(
     from: NaiveDate,
     to: NaiveDate,
     bucket: BucketSize,
     charger: Option<&ChargerId>,
 ) -> Result<Statistics, ApiError> {
-    fetch_early(&statistics_path(from, to, bucket, charger)).await
-}
-
-/// Starts asking for [`statistics`] now, for the page that will ask for them (while its module
-/// downloads).
-pub fn start_statistics(from: NaiveDate, to: NaiveDate, bucket: BucketSize, charger: Option<&ChargerId>) {
-    early::start(statistics_path(from, to, bucket, charger));
-}
-
-fn statistics_path(
-    from: NaiveDate,
-    to: NaiveDate,
-    bucket: BucketSize,
-    charger: Option<&ChargerId>,
-) -> String {
     let only = charger.map(|id| format!("&charger={id}")).unwrap_or_default();
-    format!("/api/statistics?from={from}&to={to}&bucket={}{only}", bucket.tag())
+    fetch(get(&format!("/api/statistics?from={from}&to={to}&bucket={}{only}", bucket.tag())).await).await
 }
 
 /// Filters, order and page of the charge history (`GET /api/sessions`).

@@ -152,19 +152,6 @@ impl Choice {
     }
 }
 
-/// Starts what the statistics page at the current address needs, before it runs: ECharts and
-/// its figures (taken by the page when it asks). `routes.rs` calls it while the page's module
-/// downloads.
-pub fn start_loading(charger: Option<&ChargerId>) {
-    echarts::start_loading();
-    let today = today();
-    let choice = Choice::from_url(today);
-    if choice.valid() {
-        let (from, to) = choice.days(today);
-        api::start_statistics(from, to, choice.bucket, charger);
-    }
-}
-
 /// `/statistics`: every charger the user sees.
 #[component]
 pub fn StatisticsPage() -> impl IntoView {
