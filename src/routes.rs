@@ -239,7 +239,8 @@ fn split(page: Page) -> impl IntoView {
         });
     }
     move || match state.get() {
-        None => LoadingNote().into_any(),
+        // In the page's column, where the page will be, rather than at the window's edge.
+        None => view! { <div class="page"><LoadingNote /></div> }.into_any(),
         Some(true) => match untrack(|| now(page_view(page))) {
             Some(Ok(view)) => view,
             _ => load_failed(),
@@ -259,7 +260,12 @@ async fn page_view(page: Page) -> Result<AnyView, SplitLoaderError> {
 }
 
 fn load_failed() -> AnyView {
-    view! { <p class="error" role="alert">{tr(|t| t.page_load_failed)}</p> }.into_any()
+    view! {
+        <div class="page">
+            <p class="error" role="alert">{tr(|t| t.page_load_failed)}</p>
+        </div>
+    }
+    .into_any()
 }
 
 /// Polls `future` once: its output if it is ready at once (a split module already loaded).
