@@ -21,13 +21,7 @@ pub fn PublicApp() -> impl IntoView {
     provide_context(I18n::from_browser());
     let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
     let page = match PublicPage::from_path(path.trim_end_matches('/')) {
-        Some(PublicPage::Login) => LoginPage().into_any(),
-        Some(PublicPage::Register) => RegisterPage().into_any(),
-        Some(PublicPage::CheckEmail) => CheckEmailPage().into_any(),
-        Some(PublicPage::Confirm) => ConfirmPage().into_any(),
-        Some(PublicPage::ForgotPassword) => ForgotPasswordPage().into_any(),
-        Some(PublicPage::ResetPassword) => ResetPasswordPage().into_any(),
-        Some(PublicPage::Unsubscribe) => UnsubscribePage().into_any(),
+        Some(page) => public_page(page),
         None => NotFoundPage().into_any(),
     };
     view! {
@@ -37,5 +31,18 @@ pub fn PublicApp() -> impl IntoView {
         <main id="main" tabindex="-1">
             {page}
         </main>
+    }
+}
+
+/// A logged-out page's view (this bundle's, and the app's after a session ends).
+pub fn public_page(page: PublicPage) -> AnyView {
+    match page {
+        PublicPage::Login => LoginPage().into_any(),
+        PublicPage::Register => RegisterPage().into_any(),
+        PublicPage::CheckEmail => CheckEmailPage().into_any(),
+        PublicPage::Confirm => ConfirmPage().into_any(),
+        PublicPage::ForgotPassword => ForgotPasswordPage().into_any(),
+        PublicPage::ResetPassword => ResetPasswordPage().into_any(),
+        PublicPage::Unsubscribe => UnsubscribePage().into_any(),
     }
 }

@@ -6,6 +6,7 @@
 //! one of its pages opens, or as soon as a link to it is pointed at or focused.
 
 use charge_model::account::{Account, Profile};
+use charge_model::pages::PublicPage;
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,21 +26,15 @@ use charge_portal::live::Live;
 use charge_portal::pages::charger::ChargerPage;
 use charge_portal::pages::charger_settings::ChargerSettingsPage;
 use charge_portal::pages::chargers::ChargersPage;
-use charge_portal::pages::check_email::CheckEmailPage;
-use charge_portal::pages::confirm::ConfirmPage;
-use charge_portal::pages::forgot_password::ForgotPasswordPage;
 use charge_portal::pages::help::HelpPage;
 use charge_portal::pages::history::HistoryPage;
-use charge_portal::pages::login::LoginPage;
 use charge_portal::pages::not_found::NotFoundPage;
 use charge_portal::pages::profile::ProfilePage;
-use charge_portal::pages::register::RegisterPage;
-use charge_portal::pages::reset_password::ResetPasswordPage;
 use charge_portal::pages::schedule::SchedulePage;
 use charge_portal::pages::session::SessionPage;
 use charge_portal::pages::statistics::{ChargerStatisticsPage, StatisticsPage};
 use charge_portal::pages::tariff::TariffPage;
-use charge_portal::pages::unsubscribe::UnsubscribePage;
+use charge_portal::public::public_page;
 use charge_portal::session::Session;
 
 /// The app, for the user the server named at start-up (`None`: nobody logged in).
@@ -64,13 +59,13 @@ pub fn App(account: Option<Account>) -> impl IntoView {
             </SiteHeader>
             <main id="main" tabindex="-1">
                 <Routes fallback=|| view! { <NotFoundPage /> }>
-                    <Route path=path!("/login") view=|| split(Page::Login) />
-                    <Route path=path!("/register") view=|| split(Page::Register) />
-                    <Route path=path!("/check-email") view=|| split(Page::CheckEmail) />
-                    <Route path=path!("/confirm") view=|| split(Page::Confirm) />
-                    <Route path=path!("/forgot-password") view=|| split(Page::ForgotPassword) />
-                    <Route path=path!("/reset-password") view=|| split(Page::ResetPassword) />
-                    <Route path=path!("/unsubscribe") view=|| split(Page::Unsubscribe) />
+                    <Route path=path!("/login") view=|| split(Page::Public(PublicPage::Login)) />
+                    <Route path=path!("/register") view=|| split(Page::Public(PublicPage::Register)) />
+                    <Route path=path!("/check-email") view=|| split(Page::Public(PublicPage::CheckEmail)) />
+                    <Route path=path!("/confirm") view=|| split(Page::Public(PublicPage::Confirm)) />
+                    <Route path=path!("/forgot-password") view=|| split(Page::Public(PublicPage::ForgotPassword)) />
+                    <Route path=path!("/reset-password") view=|| split(Page::Public(PublicPage::ResetPassword)) />
+                    <Route path=path!("/unsubscribe") view=|| split(Page::Public(PublicPage::Unsubscribe)) />
                     // Every other page is for a logged-in user.
                     <ParentRoute path=path!("") view=LoggedIn>
                         <Route path=path!("/") view=ChargersPage />
@@ -105,13 +100,8 @@ enum Page {
     Session,
     Profile,
     Help,
-    Login,
-    Register,
-    CheckEmail,
-    Confirm,
-    ForgotPassword,
-    ResetPassword,
-    Unsubscribe,
+    /// A logged-out page: the public bundle's, here after a session ends or under `trunk serve`.
+    Public(PublicPage),
 }
 
 /// The split modules: pages opened one from another share one.
@@ -134,13 +124,7 @@ impl Page {
             Page::Charger | Page::ChargerSettings | Page::Schedule | Page::Tariff => Group::Charger,
             Page::Statistics | Page::ChargerStatistics | Page::History | Page::Session => Group::Statistics,
             Page::Profile | Page::Help => Group::Account,
-            Page::Login
-            | Page::Register
-            | Page::CheckEmail
-            | Page::Confirm
-            | Page::ForgotPassword
-            | Page::ResetPassword
-            | Page::Unsubscribe => Group::LoggedOut,
+            Page::Public(_) => Group::LoggedOut,
         }
     }
 }
@@ -206,13 +190,8 @@ fn account_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
 #[wasm_split(logged_out_pages, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_logged_out_pages))]
 fn logged_out_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
     Ok(match page {
-        Page::Register => RegisterPage().into_any(),
-        Page::CheckEmail => CheckEmailPage().into_any(),
-        Page::Confirm => ConfirmPage().into_any(),
-        Page::ForgotPassword => ForgotPasswordPage().into_any(),
-        Page::ResetPassword => ResetPasswordPage().into_any(),
-        Page::Unsubscribe => UnsubscribePage().into_any(),
-        _ => LoginPage().into_any(),
+        Page::Public(page) => public_page(page),
+        _ => NotFoundPage().into_any(),
     })
 }
 
@@ -352,6 +331,6 @@ mod tests {
         assert_eq!(Page::Charger.group(), Group::Charger);
         assert_eq!(Page::Session.group(), Group::Statistics);
         assert_eq!(Page::Help.group(), Group::Account);
-        assert_eq!(Page::Unsubscribe.group(), Group::LoggedOut);
+        assert_eq!(Page::Public(PublicPage::Unsubscribe).group(), Group::LoggedOut);
     }
 }
