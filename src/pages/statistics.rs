@@ -418,14 +418,6 @@ fn period_label(choice: &Choice, today: NaiveDate, i18n: I18n) -> String {
 #[component]
 fn TotalsRow(totals: Option<Totals>) -> impl IntoView {
     let i18n = use_i18n();
-    let figure = move |label: Text, value: Option<String>| {
-        view! {
-            <div class="total">
-                <dt>{move || label(i18n.t())}</dt>
-                <dd>{value.unwrap_or_else(|| "–".to_owned())}</dd>
-            </div>
-        }
-    };
     move || {
         let language = i18n.language();
         view! {
@@ -436,6 +428,17 @@ fn TotalsRow(totals: Option<Totals>) -> impl IntoView {
                 {figure(|t| t.total_charges, totals.map(|t| t.sessions.to_string()))}
             </dl>
         }
+    }
+}
+
+/// One figure of a `dl.totals` card: its label and its value (a dash until it is known).
+fn figure(label: Text, value: Option<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="total">
+            <dt>{move || label(i18n.t())}</dt>
+            <dd>{value.unwrap_or_else(|| "–".to_owned())}</dd>
+        </div>
     }
 }
 
@@ -454,10 +457,7 @@ fn Savings(plans: PlanSavings) -> impl IntoView {
         view! {
             <div class="savings">
                 <dl class="totals">
-                    <div class="total">
-                        <dt>{tr(|t| t.saved_by_plans)}</dt>
-                        <dd>{format::money(plans.saved_cents, language)}</dd>
-                    </div>
+                    {figure(|t| t.saved_by_plans, Some(format::money(plans.saved_cents, language)))}
                 </dl>
                 <p class="muted plan-savings">{detail}</p>
             </div>
