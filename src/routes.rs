@@ -18,10 +18,10 @@ use wasm_bindgen::JsCast;
 use charge_portal::api;
 use charge_portal::components::bell::Bell;
 use charge_portal::components::header::{LoggedOutLinks, SiteHeader};
-use charge_portal::components::load::LoadingNote;
 use charge_portal::components::require_login::LoggedIn;
+use charge_portal::components::split::{is_loaded, split_page};
 use charge_portal::components::user_menu::{MainNav, UserMenu};
-use charge_portal::i18n::{I18n, tr};
+use charge_portal::i18n::I18n;
 use charge_portal::live::Live;
 use charge_portal::pages::charger::ChargerPage;
 use charge_portal::pages::charger_settings::ChargerSettingsPage;
@@ -40,7 +40,7 @@ use charge_portal::session::Session;
 /// The app, for the user the server named at start-up (`None`: nobody logged in).
 #[component]
 pub fn App(account: Option<Account>) -> impl IntoView {
-    let i18n = I18n::from_browser();
+    let i18n = I18n::for_app();
     provide_context(i18n);
     let session = Session::new(i18n, account);
     provide_context(session);
@@ -195,37 +195,14 @@ fn logged_out_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
     })
 }
 
-/// The view of a split page: "Loading…" while its module downloads (the page then shows its
-/// own until its data is there), a message if the download fails (opening the page again retries).
-///
-/// Not a `Suspense` around a `Suspend`, as this was first: with it, a page under a charger lost
-/// what the user had typed when the charger reloaded on a live change of role (the boundary
-/// drew the page anew), and the reads a page started were not aborted when it was left. Here
-/// the page is set up as the router sets up any route, once its module is there.
+/// The view of a split page ([`split_page`]).
 fn split(page: Page) -> impl IntoView {
-    // `Some(loaded)` once the module's download ended; at once when it already had.
-    let state = RwSignal::new(now(page.group().preload()).map(|result| result.is_ok()));
-    if state.get_untracked().is_none() {
-        // ECharts downloads beside the module of a statistics page (a link's click started it
-        // already; not a page opened by its address).
-        if matches!(page, Page::Statistics | Page::ChargerStatistics) {
-            charge_portal::charts::echarts::start_loading();
-        }
-        spawn_local(async move {
-            let loaded = page.group().preload().await.is_ok();
-            // The page may have been left meanwhile.
-            let _ = state.try_set(Some(loaded));
-        });
+    // ECharts downloads beside the module of a statistics page (a link's click started it
+    // already; not a page opened by its address).
+    if matches!(page, Page::Statistics | Page::ChargerStatistics) && !is_loaded(page.group().preload()) {
+        charge_portal::charts::echarts::start_loading();
     }
-    move || match state.get() {
-        // In the page's column, where the page will be, rather than at the window's edge.
-        None => view! { <div class="page"><LoadingNote /></div> }.into_any(),
-        Some(true) => match untrack(|| now(page_view(page))) {
-            Some(Ok(view)) => view,
-            _ => load_failed(),
-        },
-        Some(false) => load_failed(),
-    }
+    split_page(move || page.group().preload(), move || page_view(page))
 }
 
 /// The page's view, once its module is loaded (the split functions first wait for it).
@@ -235,24 +212,6 @@ async fn page_view(page: Page) -> Result<AnyView, SplitLoaderError> {
         Group::Statistics => statistics_pages(page).await,
         Group::Account => account_pages(page).await,
         Group::LoggedOut => logged_out_pages(page).await,
-    }
-}
-
-fn load_failed() -> AnyView {
-    view! {
-        <div class="page">
-            <p class="error" role="alert">{tr(|t| t.page_load_failed)}</p>
-        </div>
-    }
-    .into_any()
-}
-
-/// Polls `future` once: its output if it is ready at once (a split module already loaded).
-fn now<F: Future>(future: F) -> Option<F::Output> {
-    let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
-        std::task::Poll::Ready(output) => Some(output),
-        std::task::Poll::Pending => None,
     }
 }
 

@@ -1,11 +1,11 @@
-// Part of the post_build hook (tools/post-build.mjs): cuts the app's wasm into a main module
-// and one module per page group (the `wasm_split` functions of src/routes.rs), loaded when a
-// page of the group first opens.
+// Part of the post_build hook (tools/post-build.mjs): cuts a bundle's wasm into a main module
+// and one module per page group (the `wasm_split` functions: src/routes.rs for the app,
+// src/bin/public.rs for the public bundle), loaded when a page of the group first opens.
 //
 // Trunk's own wasm-bindgen output cannot be split (wasm-split needs the linker's relocations,
 // which wasm-bindgen drops), so this starts again from cargo's wasm: wasm-split, then
 // wasm-bindgen on the main module (keeping the exports the split modules import), then
-// wasm-opt on every module (Trunk's is off for the app: `data-wasm-opt="0"`). The results
+// wasm-opt on every module (Trunk's is off: `data-wasm-opt="0"` in both html files). The results
 // replace Trunk's files under content-hashed names, as Trunk names its own, so that the
 // server lets browsers keep them for a year.
 import { execFileSync } from 'node:child_process';
@@ -14,7 +14,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-const CRATE = 'charge-portal';
 // The wasm features rustc enables for wasm32-unknown-unknown; split modules carry no
 // target_features section, so wasm-opt is told.
 const FEATURES = [
@@ -36,7 +35,29 @@ function replaceAll(text, from, to, what) {
   return text.split(from).join(to);
 }
 
-export function splitWasm(staging) {
+/**
+ * The bundles: the cargo binary, and the groups of the page an address opens, as a script
+ * setting `group` from `location` (the inline script of index.html preloads their modules).
+ */
+export const BUNDLES = {
+  // The groups of src/routes.rs (`Group::of_link`).
+  app: {
+    binary: 'charge-portal',
+    groupOfPath: `
+  const p = location.pathname.replace(/\\/+$/, '');
+  const group = /^\\/(statistics|history)(\\/|$)|^\\/chargers\\/[^/]+\\/statistics$/.test(p) ? 'statistics_pages'
+    : /^\\/chargers\\/[^/]+(\\/|$)/.test(p) ? 'charger_pages'
+    : /^\\/(profile|help)$/.test(p) ? 'account_pages' : null;`,
+  },
+  // src/bin/public.rs: every page but login is in `other_pages`.
+  public: {
+    binary: 'public',
+    groupOfPath: `
+  const group = location.pathname.replace(/\\/+$/, '') === '/login' ? null : 'other_pages';`,
+  },
+};
+
+export function splitWasm(staging, { binary: CRATE, groupOfPath }) {
   const release = process.env.TRUNK_PROFILE === 'release';
   const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
   const target = process.env.CARGO_TARGET_DIR ?? path.join(source, 'target');
@@ -47,7 +68,8 @@ export function splitWasm(staging) {
 
   const html = path.join(staging, 'index.html');
   let page = fs.readFileSync(html, 'utf8');
-  const trunkJs = page.match(new RegExp(`/(${CRATE}-[0-9a-f]{16})\\.js`))?.[1];
+  // Trunk's hash has 16 hex digits, fewer when it starts with zeros.
+  const trunkJs = page.match(new RegExp(`/(${CRATE}-[0-9a-f]{1,16})\\.js`))?.[1];
   if (!trunkJs) throw new Error('split-wasm: index.html names no app script');
   const trunkWasm = `${trunkJs}_bg.wasm`;
 
@@ -106,11 +128,15 @@ export function splitWasm(staging) {
     page = replaceAll(page, `/${trunkJs}.js`, `/${scriptName}`, 'index.html');
     page = replaceAll(page, `/${trunkWasm}`, `/${wasmName}`, 'index.html');
     page = page.replace(/<link\b[^>]*>/g, (tag) => {
-      const href = tag.match(/href="\/([^"]+)"/)?.[1];
-      if (!href || !tag.includes('integrity=') || ![scriptName, wasmName].includes(href)) return tag;
-      return tag.replace(/integrity="[^"]*"/, `integrity="${sri(fs.readFileSync(path.join(staging, href)))}"`);
+      // The file's name, after the page's root (`/` or `/public/`).
+      const file = tag.match(/href="[^"]*\/([^"/]+)"/)?.[1];
+      if (!file || !tag.includes('integrity=') || ![scriptName, wasmName].includes(file)) return tag;
+      return tag.replace(/integrity="[^"]*"/, `integrity="${sri(fs.readFileSync(path.join(staging, file)))}"`);
     });
-    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="/${linkName}" />${preloadScript(link)}</head>`, 'index.html');
+    // Where the page's files are (`--public-url`): `/`, or `/public/`.
+    const root = page.match(new RegExp(`href="([^"]*)${scriptName}"`))?.[1];
+    if (!root) throw new Error('split-wasm: index.html does not name the main script');
+    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="${root}${linkName}" />${preloadScript(link, groupOfPath, root)}</head>`, 'index.html');
     fs.writeFileSync(html, page);
     console.log(`split-wasm: ${wasmName} + ${moduleNames.join(', ')}`);
   } finally {
@@ -118,19 +144,12 @@ export function splitWasm(staging) {
   }
 }
 
-// The groups of src/routes.rs (`Group::of_link`) whose page the address opens.
-const GROUP_OF_PATH = `
-  const p = location.pathname.replace(/\\/+$/, '');
-  const group = /^\\/(statistics|history)(\\/|$)|^\\/chargers\\/[^/]+\\/statistics$/.test(p) ? 'statistics_pages'
-    : /^\\/chargers\\/[^/]+(\\/|$)/.test(p) ? 'charger_pages'
-    : /^\\/(profile|help)$/.test(p) ? 'account_pages' : null;`;
-
 /**
  * An inline script that starts downloading the modules of the page the address opens, beside
  * the main module, rather than once the app runs and asks for them. `link` is the link module,
  * which names each module after a comment listing the groups that load it.
  */
-function preloadScript(link) {
+function preloadScript(link, groupOfPath, root) {
   const files = {};
   for (const [, groups, file] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
     for (const group of groups.split(', ')) (files[group] ??= []).push(file);
@@ -139,9 +158,9 @@ function preloadScript(link) {
     (files[group] ??= []).push(file);
   }
   if (Object.keys(files).length === 0) throw new Error('split-wasm: no module found in __wasm_split.js');
-  return `<script>(() => {${GROUP_OF_PATH}
+  return `<script>(() => {${groupOfPath}
   for (const file of ${JSON.stringify(files)}[group] ?? []) {
-    const link = Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: '/' + file });
+    const link = Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: '${root}' + file });
     document.head.append(link);
   }
 })();</script>`;

@@ -27,3 +27,17 @@ base('a page whose module does not download says so, and opening it again loads 
   await expect(page.getByRole('heading', { level: 1, name: 'Statistics' })).toBeVisible();
   expect(uncaught).toEqual([]);
 });
+
+base('a logged-out page whose module does not download says so, and a reload loads it', async ({ page }) => {
+  const uncaught: string[] = [];
+  page.on('pageerror', (error) => uncaught.push(error.message));
+  const module = /\/split_other_pages-[0-9a-f]{16}\.wasm$/;
+  await page.route(module, (route) => route.abort());
+  await page.goto('/register');
+  await expect(page.getByRole('alert')).toHaveText('This page could not be loaded. Check your connection and try again.');
+
+  await page.unroute(module);
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeVisible();
+  expect(uncaught).toEqual([]);
+});

@@ -74,3 +74,24 @@ test.describe('Start-up', () => {
     expect(wasm.some((p) => p.includes('split_charger_pages')), wasm.join()).toBe(true);
   });
 });
+
+// The public bundle is split the same way (src/bin/public.rs): the login page loads its main
+// module only, the other logged-out pages one module more.
+test.describe('Start-up, logged out', () => {
+  test('the login page loads only the public main module; the registration page its own too', async ({ page }) => {
+    const cached = new Map<string, string>();
+    page.on('response', async (response) => {
+      const path = new URL(response.url()).pathname;
+      if (/\.(wasm|js)$/.test(path)) cached.set(path, (await response.allHeaders())['cache-control']);
+    });
+    const wasm = () => [...cached.keys()].filter((p) => p.endsWith('.wasm'));
+    await page.goto('/login');
+    await expect(page.getByRole('button', { name: 'Log in' })).toBeVisible();
+    await expect.poll(wasm).toEqual([expect.stringMatching(/^\/public\/public-[0-9a-f]{16}_bg\.wasm$/)]);
+
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeVisible();
+    await expect.poll(() => wasm().some((p) => /^\/public\/split_other_pages-[0-9a-f]{16}\.wasm$/.test(p))).toBe(true);
+    for (const [path, value] of cached) expect(value, path).toBe('public, max-age=31536000, immutable');
+  });
+});

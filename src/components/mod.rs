@@ -15,6 +15,7 @@ pub mod plan_card;
 pub mod providers;
 pub mod ranges_editor;
 pub mod require_login;
+pub mod split;
 pub mod time_input;
 pub mod title;
 pub mod user_menu;

@@ -101,52 +101,13 @@ pub const ES: Texts = Texts {
     problem_invalid_email: "Escribe un correo electrónico válido, como nombre@ejemplo.com.",
     problem_too_short: |min| format!("Usa al menos {min} caracteres."),
     problem_too_long: |max| format!("Usa como máximo {max} caracteres."),
-    problem_out_of_range: |min, max| format!("Escribe un número entre {min} y {max}."),
     problem_email_taken: "Este correo electrónico ya está registrado. Inicia sesión o recupera tu contraseña.",
     problem_wrong_password: "La contraseña no es correcta.",
     problem_mismatch: "Las contraseñas no coinciden.",
     problem_same_as_current: "Usa una contraseña distinta de la actual.",
-    problem_invalid_charger_id: "El ID tiene 10 letras y cifras, como en la etiqueta bajo S/N.",
-    problem_invalid_charge_point_id: "Usa de 1 a 48 letras, cifras, puntos, guiones, guiones bajos o dos puntos.",
-    problem_unknown_charger: "No hay ningún cargador con este ID. Compruébalo con la etiqueta del lateral del cargador.",
-    problem_charger_taken: "Este cargador ya está registrado. Pide a su propietario que lo comparta contigo.",
-    problem_already_yours: "Este cargador ya está en tu lista.",
-    problem_min_above_max: "El mínimo no puede ser mayor que el máximo.",
-    problem_not_a_permutation: "Usa cada fase 1, 2 y 3 una vez.",
-    problem_invalid_web_socket_url: "Escribe una dirección ws:// o wss://, como wss://csms.ejemplo.com/ocpp.",
-    problem_invalid_card_code: "Escribe el código de la tarjeta: de 4 a 20 cifras hexadecimales (0-9, A-F).",
-    problem_duplicate_card: "Esta tarjeta ya está registrada en este cargador.",
-    problem_already_shared: "Este cargador ya está compartido con esta dirección.",
-    problem_own_charger: "Es tu propia dirección: este cargador es tuyo.",
-    problem_uncovered: |ranges| format!("Sin cubrir: {ranges}. Los tramos deben cubrir las 24 horas."),
-    problem_overlapping: |ranges| {
-        format!("Cubierto más de una vez: {ranges}. Los tramos no deben solaparse.")
-    },
-    problem_too_many_timers: "Un cargador tiene como máximo 2 temporizadores.",
     problem_invalid_characters: "Usa letras, cifras y signos visibles: sin caracteres de control, invisibles ni de dirección del texto.",
-    problem_date_out_of_range: |min, max| format!("Elige una fecha entre los años {min} y {max}."),
-    problem_invalid_time_range: "Usa una hora de inicio y otra de fin distintas, de 00:00 a 24:00.",
-    problem_invalid_price: "Escribe un precio en €/kWh, como 0,1523.",
-    problem_no_day: "Elige al menos un día.",
-    problem_owner_role: "Comparte como visualizador o editor: un cargador tiene un único propietario.",
-    problem_seven_days: "Indica los precios de cada uno de los 7 días.",
-    problem_invalid_date: "Escribe el día como AAAA-MM-DD.",
     problem_not_one_of: |choices| format!("Elige uno de estos valores: {choices}."),
-    problem_period_too_long: |days| {
-        format!("Elige un último día igual o posterior al primero, como mucho {days} días después.")
-    },
-    problem_departure_window: |days| {
-        format!("Elige una salida posterior a ahora y como mucho {days} días después.")
-    },
-    problem_not_supported: "Este modelo de cargador no puede hacer esto.",
     problem_invalid_value: "Este valor no es válido.",
-    problem_invalid_trydan_address: "Escribe la dirección IP o el nombre del Trydan, con el puerto si no es el 80, como 192.168.1.20 o 192.168.1.20:8080.",
-    problem_off_quarter_hour: |times| {
-        format!(
-            "Usa horas en punto, y cuarto, y media o menos cuarto (:00, :15, :30 o :45), porque las cargas se miden por cuartos de hora: {times}."
-        )
-    },
-    problem_duplicate_kind: "Indica cada tipo de notificación una sola vez.",
     notify_kinds: [
         "Carga terminada",
         "Carga iniciada con una tarjeta desconocida",
@@ -164,7 +125,6 @@ pub const ES: Texts = Texts {
     unsubscribe_failed_title: "Este enlace no funciona",
     unsubscribe_failed_body: "No es un enlace válido para darse de baja. Elige tus notificaciones en tu perfil.",
     unsubscribe_profile_link: "Elegir notificaciones en tu perfil",
-    problem_no_trydan_at_address: "Ningún Trydan responde en esta dirección. Comprueba que el cargador está encendido, en la misma red que el servidor, y que la dirección es la que muestra su app.",
 
     error_network: "No se puede conectar con el servidor. Comprueba tu conexión e inténtalo de nuevo.",
     error_unexpected: "El servidor ha enviado una respuesta inesperada. Inténtalo de nuevo.",
@@ -187,20 +147,6 @@ pub const ES: Texts = Texts {
     error_forbidden: "No tienes permiso para hacer esto.",
     error_not_found: "Esto ya no existe. Recarga la página.",
     error_conflict: "Ahora no se puede hacer. Recarga la página e inténtalo de nuevo.",
-    reason_charger_offline: "El cargador está desconectado: inténtalo de nuevo cuando vuelva a estar en línea.",
-    reason_dynamic_power_on: "El control dinámico de potencia fija la corriente: desactívalo para fijarla a mano.",
-    reason_charger_busy: "El cargador está ocupado con otra operación. Inténtalo de nuevo cuando termine.",
-    reason_charger_refused: "El cargador ha rechazado la orden.",
-    reason_charger_no_answer: "El cargador no ha respondido a tiempo. Inténtalo de nuevo en un momento.",
-    reason_owner_only: "Solo el propietario del cargador puede hacer esto.",
-    reason_editor_only: "Puedes ver este cargador: para cambiarlo hace falta el rol de editor o propietario.",
-    reason_no_such_charger: "Este cargador ya no está en tu cuenta.",
-    reason_no_such_card: "Esta tarjeta ya no está registrada en este cargador.",
-    reason_no_such_share: "Este cargador ya no está compartido con esa persona.",
-    reason_no_such_invitation: "Esta invitación ya no existe.",
-    reason_no_such_session: "Esa sesión ya ha terminado.",
-    reason_no_such_charge: "Esta carga no está en tu historial.",
-    reason_last_way_in: "Es tu única forma de iniciar sesión: crea una contraseña o vincula otro proveedor antes.",
 };
 
 pub const ES_APP: AppTexts = AppTexts {
@@ -789,4 +735,60 @@ pub const ES_APP: AppTexts = AppTexts {
     support_submit: "Enviar solicitud",
     support_pending: "Enviando…",
     support_sent: |email| format!("Tu solicitud se ha enviado. Hemos enviado una copia a {email}."),
+
+    // Problems and refusals only the logged-in pages meet
+    problem_out_of_range: |min, max| format!("Escribe un número entre {min} y {max}."),
+    problem_invalid_charger_id: "El ID tiene 10 letras y cifras, como en la etiqueta bajo S/N.",
+    problem_invalid_charge_point_id: "Usa de 1 a 48 letras, cifras, puntos, guiones, guiones bajos o dos puntos.",
+    problem_unknown_charger: "No hay ningún cargador con este ID. Compruébalo con la etiqueta del lateral del cargador.",
+    problem_charger_taken: "Este cargador ya está registrado. Pide a su propietario que lo comparta contigo.",
+    problem_already_yours: "Este cargador ya está en tu lista.",
+    problem_min_above_max: "El mínimo no puede ser mayor que el máximo.",
+    problem_not_a_permutation: "Usa cada fase 1, 2 y 3 una vez.",
+    problem_invalid_web_socket_url: "Escribe una dirección ws:// o wss://, como wss://csms.ejemplo.com/ocpp.",
+    problem_invalid_card_code: "Escribe el código de la tarjeta: de 4 a 20 cifras hexadecimales (0-9, A-F).",
+    problem_duplicate_card: "Esta tarjeta ya está registrada en este cargador.",
+    problem_already_shared: "Este cargador ya está compartido con esta dirección.",
+    problem_own_charger: "Es tu propia dirección: este cargador es tuyo.",
+    problem_uncovered: |ranges| format!("Sin cubrir: {ranges}. Los tramos deben cubrir las 24 horas."),
+    problem_overlapping: |ranges| {
+        format!("Cubierto más de una vez: {ranges}. Los tramos no deben solaparse.")
+    },
+    problem_too_many_timers: "Un cargador tiene como máximo 2 temporizadores.",
+    problem_date_out_of_range: |min, max| format!("Elige una fecha entre los años {min} y {max}."),
+    problem_invalid_time_range: "Usa una hora de inicio y otra de fin distintas, de 00:00 a 24:00.",
+    problem_invalid_price: "Escribe un precio en €/kWh, como 0,1523.",
+    problem_no_day: "Elige al menos un día.",
+    problem_owner_role: "Comparte como visualizador o editor: un cargador tiene un único propietario.",
+    problem_seven_days: "Indica los precios de cada uno de los 7 días.",
+    problem_invalid_date: "Escribe el día como AAAA-MM-DD.",
+    problem_period_too_long: |days| {
+        format!("Elige un último día igual o posterior al primero, como mucho {days} días después.")
+    },
+    problem_departure_window: |days| {
+        format!("Elige una salida posterior a ahora y como mucho {days} días después.")
+    },
+    problem_not_supported: "Este modelo de cargador no puede hacer esto.",
+    problem_invalid_trydan_address: "Escribe la dirección IP o el nombre del Trydan, con el puerto si no es el 80, como 192.168.1.20 o 192.168.1.20:8080.",
+    problem_off_quarter_hour: |times| {
+        format!(
+            "Usa horas en punto, y cuarto, y media o menos cuarto (:00, :15, :30 o :45), porque las cargas se miden por cuartos de hora: {times}."
+        )
+    },
+    problem_duplicate_kind: "Indica cada tipo de notificación una sola vez.",
+    problem_no_trydan_at_address: "Ningún Trydan responde en esta dirección. Comprueba que el cargador está encendido, en la misma red que el servidor, y que la dirección es la que muestra su app.",
+    reason_charger_offline: "El cargador está desconectado: inténtalo de nuevo cuando vuelva a estar en línea.",
+    reason_dynamic_power_on: "El control dinámico de potencia fija la corriente: desactívalo para fijarla a mano.",
+    reason_charger_busy: "El cargador está ocupado con otra operación. Inténtalo de nuevo cuando termine.",
+    reason_charger_refused: "El cargador ha rechazado la orden.",
+    reason_charger_no_answer: "El cargador no ha respondido a tiempo. Inténtalo de nuevo en un momento.",
+    reason_owner_only: "Solo el propietario del cargador puede hacer esto.",
+    reason_editor_only: "Puedes ver este cargador: para cambiarlo hace falta el rol de editor o propietario.",
+    reason_no_such_charger: "Este cargador ya no está en tu cuenta.",
+    reason_no_such_card: "Esta tarjeta ya no está registrada en este cargador.",
+    reason_no_such_share: "Este cargador ya no está compartido con esa persona.",
+    reason_no_such_invitation: "Esta invitación ya no existe.",
+    reason_no_such_session: "Esa sesión ya ha terminado.",
+    reason_no_such_charge: "Esta carga no está en tu historial.",
+    reason_last_way_in: "Es tu única forma de iniciar sesión: crea una contraseña o vincula otro proveedor antes.",
 };

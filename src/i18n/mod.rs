@@ -4,12 +4,15 @@
 //! The language follows the browser until the user picks one (kept in local storage),
 //! and a logged-in user's account language wins.
 
+mod app_words;
 mod en;
 mod es;
 
+use app_words::AppWords;
+
 use charge_model::charger::Role;
 use charge_model::tariff::Tariff;
-use charge_model::{ErrorCode, Language, Problem, Reason};
+use charge_model::{ErrorCode, Language, Problem};
 use leptos::prelude::*;
 
 use crate::api::ApiError;
@@ -20,17 +23,25 @@ const STORAGE_KEY: &str = "charge-portal.language";
 #[derive(Clone, Copy)]
 pub struct I18n {
     language: RwSignal<Language>,
+    /// How the logged-in pages' problems and refusals are worded: the app's ([`I18n::for_app`]).
+    app_words: Option<AppWords>,
     /// A language picked in the header and not yet saved in the profile: the account's
     /// language, arriving meanwhile, must not undo it.
     unsaved_pick: RwSignal<bool>,
 }
 
 impl I18n {
-    /// Chooses the stored language, else the browser's, else English.
+    /// Chooses the stored language, else the browser's, else English: for the logged-out
+    /// pages, which word the problems and refusals of accounts only.
     pub fn from_browser() -> I18n {
         let language = stored_language().or_else(browser_language).unwrap_or_default();
         set_document_language(language);
-        I18n { language: RwSignal::new(language), unsaved_pick: RwSignal::new(false) }
+        I18n { language: RwSignal::new(language), app_words: None, unsaved_pick: RwSignal::new(false) }
+    }
+
+    /// As [`I18n::from_browser`], for the app: it words every problem and refusal.
+    pub fn for_app() -> I18n {
+        I18n { app_words: Some(app_words::WORDS), ..I18n::from_browser() }
     }
 
     pub fn language(&self) -> Language {
@@ -95,46 +106,21 @@ impl I18n {
             Problem::InvalidEmail => t.problem_invalid_email.to_owned(),
             Problem::TooShort { min } => (t.problem_too_short)(*min),
             Problem::TooLong { max } => (t.problem_too_long)(*max),
-            Problem::OutOfRange { min, max } => (t.problem_out_of_range)(&number(*min), &number(*max)),
             Problem::EmailTaken => t.problem_email_taken.to_owned(),
             Problem::WrongPassword => t.problem_wrong_password.to_owned(),
             Problem::Mismatch => t.problem_mismatch.to_owned(),
             Problem::SameAsCurrent => t.problem_same_as_current.to_owned(),
-            Problem::InvalidChargerId => t.problem_invalid_charger_id.to_owned(),
-            Problem::InvalidChargePointId => t.problem_invalid_charge_point_id.to_owned(),
-            Problem::UnknownCharger => t.problem_unknown_charger.to_owned(),
-            Problem::ChargerTaken => t.problem_charger_taken.to_owned(),
-            Problem::AlreadyYours => t.problem_already_yours.to_owned(),
-            Problem::MinAboveMax => t.problem_min_above_max.to_owned(),
-            Problem::NotAPermutation => t.problem_not_a_permutation.to_owned(),
-            Problem::InvalidWebSocketUrl => t.problem_invalid_web_socket_url.to_owned(),
-            Problem::InvalidCardCode => t.problem_invalid_card_code.to_owned(),
-            Problem::DuplicateCard => t.problem_duplicate_card.to_owned(),
-            Problem::AlreadyShared => t.problem_already_shared.to_owned(),
-            Problem::OwnCharger => t.problem_own_charger.to_owned(),
-            Problem::Uncovered(ranges) => (t.problem_uncovered)(ranges),
-            Problem::Overlapping(ranges) => (t.problem_overlapping)(ranges),
-            Problem::TooManyTimers => t.problem_too_many_timers.to_owned(),
             Problem::InvalidCharacters => t.problem_invalid_characters.to_owned(),
-            Problem::DateOutOfRange { min, max } => (t.problem_date_out_of_range)(*min, *max),
-            Problem::InvalidTimeRange => t.problem_invalid_time_range.to_owned(),
-            Problem::InvalidPrice => t.problem_invalid_price.to_owned(),
-            Problem::NoDay => t.problem_no_day.to_owned(),
-            Problem::OwnerRole => t.problem_owner_role.to_owned(),
-            Problem::SevenDays => t.problem_seven_days.to_owned(),
-            Problem::InvalidDate => t.problem_invalid_date.to_owned(),
             Problem::NotOneOf(choices) => (t.problem_not_one_of)(choices),
-            Problem::PeriodTooLong { max_days } => (t.problem_period_too_long)(*max_days),
-            Problem::DepartureWindow { max_days } => (t.problem_departure_window)(*max_days),
-            Problem::NotSupported => t.problem_not_supported.to_owned(),
             // What the decoder said is English and for API users.
             Problem::InvalidValue(_) => t.problem_invalid_value.to_owned(),
-            Problem::InvalidTrydanAddress => t.problem_invalid_trydan_address.to_owned(),
-            Problem::NoTrydanAtAddress => t.problem_no_trydan_at_address.to_owned(),
-            Problem::OffQuarterHour(times) => (t.problem_off_quarter_hour)(times),
-            Problem::DuplicateKind => t.problem_duplicate_kind.to_owned(),
             // Worded by the portal already, or an unknown code from a newer server.
             Problem::Other(message) => message.clone(),
+            // The logged-in pages' own problems.
+            problem => self
+                .app_words
+                .and_then(|words| (words.problem)(t, problem))
+                .unwrap_or_else(|| t.problem_invalid_value.to_owned()),
         }
     }
 
@@ -155,30 +141,17 @@ impl I18n {
                 ErrorCode::EmailTaken => t.problem_email_taken.to_owned(),
                 ErrorCode::BadRequest => t.error_bad_request.to_owned(),
                 ErrorCode::PayloadTooLarge => t.error_payload_too_large.to_owned(),
-                // The server's `message` is English: word the reason, else the code.
-                ErrorCode::Forbidden | ErrorCode::NotFound | ErrorCode::Conflict => match body.reason {
-                    Some(Reason::ChargerOffline) => t.reason_charger_offline.to_owned(),
-                    Some(Reason::DynamicPowerOn) => t.reason_dynamic_power_on.to_owned(),
-                    Some(Reason::ChargerBusy) => t.reason_charger_busy.to_owned(),
-                    Some(Reason::ChargerRefused) => t.reason_charger_refused.to_owned(),
-                    Some(Reason::ChargerNoAnswer) => t.reason_charger_no_answer.to_owned(),
-                    Some(Reason::OwnerOnly) => t.reason_owner_only.to_owned(),
-                    Some(Reason::EditorOnly) => t.reason_editor_only.to_owned(),
-                    Some(Reason::NoSuchCharger) => t.reason_no_such_charger.to_owned(),
-                    Some(Reason::NoSuchCard) => t.reason_no_such_card.to_owned(),
-                    Some(Reason::NoSuchShare) => t.reason_no_such_share.to_owned(),
-                    Some(Reason::NoSuchInvitation) => t.reason_no_such_invitation.to_owned(),
-                    Some(Reason::NoSuchSession) => t.reason_no_such_session.to_owned(),
-                    Some(Reason::NoSuchCharge) => t.reason_no_such_charge.to_owned(),
-                    Some(Reason::LastWayIn) => t.reason_last_way_in.to_owned(),
-                    Some(Reason::NoSuchEndpoint | Reason::NoSuchResource | Reason::Unknown) | None => {
-                        match body.code {
-                            ErrorCode::Forbidden => t.error_forbidden.to_owned(),
-                            ErrorCode::NotFound => t.error_not_found.to_owned(),
-                            _ => t.error_conflict.to_owned(),
-                        }
-                    }
-                },
+                // The server's `message` is English: word the reason (the logged-in pages'
+                // refusals), else the code.
+                ErrorCode::Forbidden | ErrorCode::NotFound | ErrorCode::Conflict => body
+                    .reason
+                    .and_then(|reason| self.app_words.and_then(|words| (words.reason)(t, reason)))
+                    .unwrap_or(match body.code {
+                        ErrorCode::Forbidden => t.error_forbidden,
+                        ErrorCode::NotFound => t.error_not_found,
+                        _ => t.error_conflict,
+                    })
+                    .to_owned(),
                 ErrorCode::MethodNotAllowed | ErrorCode::Unknown => t.error_unexpected.to_owned(),
             },
         }
@@ -401,46 +374,14 @@ pub struct Texts {
     pub problem_invalid_email: &'static str,
     pub problem_too_short: fn(u32) -> String,
     pub problem_too_long: fn(u32) -> String,
-    pub problem_out_of_range: fn(&str, &str) -> String,
     pub problem_email_taken: &'static str,
     pub problem_wrong_password: &'static str,
     pub problem_mismatch: &'static str,
     pub problem_same_as_current: &'static str,
-    pub problem_invalid_charger_id: &'static str,
-    pub problem_invalid_charge_point_id: &'static str,
-    pub problem_unknown_charger: &'static str,
-    pub problem_charger_taken: &'static str,
-    pub problem_already_yours: &'static str,
-    pub problem_min_above_max: &'static str,
-    pub problem_not_a_permutation: &'static str,
-    pub problem_invalid_web_socket_url: &'static str,
-    pub problem_invalid_card_code: &'static str,
-    pub problem_duplicate_card: &'static str,
-    pub problem_already_shared: &'static str,
-    pub problem_own_charger: &'static str,
-    pub problem_uncovered: fn(&str) -> String,
-    pub problem_overlapping: fn(&str) -> String,
-    pub problem_too_many_timers: &'static str,
     pub problem_invalid_characters: &'static str,
-    /// The first and last supported years.
-    pub problem_date_out_of_range: fn(i32, i32) -> String,
-    pub problem_invalid_time_range: &'static str,
-    pub problem_invalid_price: &'static str,
-    pub problem_no_day: &'static str,
-    pub problem_owner_role: &'static str,
-    pub problem_seven_days: &'static str,
-    pub problem_invalid_date: &'static str,
     /// The accepted values, like `asc, desc`.
     pub problem_not_one_of: fn(&str) -> String,
-    /// The most days a period may have.
-    pub problem_period_too_long: fn(u32) -> String,
-    pub problem_departure_window: fn(u32) -> String,
-    pub problem_not_supported: &'static str,
     pub problem_invalid_value: &'static str,
-    pub problem_invalid_trydan_address: &'static str,
-    pub problem_no_trydan_at_address: &'static str,
-    pub problem_off_quarter_hour: fn(&str) -> String,
-    pub problem_duplicate_kind: &'static str,
 
     // Notification kinds (the profile's table, the unsubscribe page), in `NotificationKind::ALL` order
     pub notify_kinds: [&'static str; 6],
@@ -467,20 +408,6 @@ pub struct Texts {
     pub error_forbidden: &'static str,
     pub error_not_found: &'static str,
     pub error_conflict: &'static str,
-    pub reason_charger_offline: &'static str,
-    pub reason_dynamic_power_on: &'static str,
-    pub reason_charger_busy: &'static str,
-    pub reason_charger_refused: &'static str,
-    pub reason_charger_no_answer: &'static str,
-    pub reason_owner_only: &'static str,
-    pub reason_editor_only: &'static str,
-    pub reason_no_such_charger: &'static str,
-    pub reason_no_such_card: &'static str,
-    pub reason_no_such_share: &'static str,
-    pub reason_no_such_invitation: &'static str,
-    pub reason_no_such_session: &'static str,
-    pub reason_no_such_charge: &'static str,
-    pub reason_last_way_in: &'static str,
 }
 
 /// The texts of the logged-in pages, in one language: reached through [`Texts`] (it
@@ -979,6 +906,54 @@ pub struct AppTexts {
     pub support_submit: &'static str,
     pub support_pending: &'static str,
     pub support_sent: fn(&str) -> String,
+
+    // Problems and refusals only the logged-in pages meet (worded by `app_words`)
+    pub problem_out_of_range: fn(&str, &str) -> String,
+    pub problem_invalid_charger_id: &'static str,
+    pub problem_invalid_charge_point_id: &'static str,
+    pub problem_unknown_charger: &'static str,
+    pub problem_charger_taken: &'static str,
+    pub problem_already_yours: &'static str,
+    pub problem_min_above_max: &'static str,
+    pub problem_not_a_permutation: &'static str,
+    pub problem_invalid_web_socket_url: &'static str,
+    pub problem_invalid_card_code: &'static str,
+    pub problem_duplicate_card: &'static str,
+    pub problem_already_shared: &'static str,
+    pub problem_own_charger: &'static str,
+    pub problem_uncovered: fn(&str) -> String,
+    pub problem_overlapping: fn(&str) -> String,
+    pub problem_too_many_timers: &'static str,
+    /// The first and last supported years.
+    pub problem_date_out_of_range: fn(i32, i32) -> String,
+    pub problem_invalid_time_range: &'static str,
+    pub problem_invalid_price: &'static str,
+    pub problem_no_day: &'static str,
+    pub problem_owner_role: &'static str,
+    pub problem_seven_days: &'static str,
+    pub problem_invalid_date: &'static str,
+    /// The most days a period may have.
+    pub problem_period_too_long: fn(u32) -> String,
+    pub problem_departure_window: fn(u32) -> String,
+    pub problem_not_supported: &'static str,
+    pub problem_invalid_trydan_address: &'static str,
+    pub problem_no_trydan_at_address: &'static str,
+    pub problem_off_quarter_hour: fn(&str) -> String,
+    pub problem_duplicate_kind: &'static str,
+    pub reason_charger_offline: &'static str,
+    pub reason_dynamic_power_on: &'static str,
+    pub reason_charger_busy: &'static str,
+    pub reason_charger_refused: &'static str,
+    pub reason_charger_no_answer: &'static str,
+    pub reason_owner_only: &'static str,
+    pub reason_editor_only: &'static str,
+    pub reason_no_such_charger: &'static str,
+    pub reason_no_such_card: &'static str,
+    pub reason_no_such_share: &'static str,
+    pub reason_no_such_invitation: &'static str,
+    pub reason_no_such_session: &'static str,
+    pub reason_no_such_charge: &'static str,
+    pub reason_last_way_in: &'static str,
 }
 
 /// A charger model's name: the makes' own names, and "OCPP charger" in the user's language.
