@@ -220,14 +220,18 @@ async fn page_view(page: Page) -> Result<AnyView, SplitLoaderError> {
 fn preload_on_intent() {
     let started = StoredValue::new([false; Group::ALL.len()]);
     let preload = move |target: Option<web_sys::EventTarget>| {
-        let Some(group) = target
+        let Some(href) = target
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|element| element.closest("a[href]").ok().flatten())
             .and_then(|link| link.get_attribute("href"))
-            .and_then(|href| Group::of_link(&href))
         else {
             return;
         };
+        // A statistics page draws with ECharts, which downloads and starts beside its module.
+        if draws_charts(&href) {
+            charge_portal::charts::echarts::start_loading();
+        }
+        let Some(group) = Group::of_link(&href) else { return };
         let index = Group::ALL.iter().position(|g| *g == group).unwrap_or_default();
         if started.with_value(|started| started[index]) {
             return;
@@ -243,6 +247,11 @@ fn preload_on_intent() {
     // Both stay for the app's lifetime (a dropped handle does not remove its listener).
     let _ = window_event_listener(ev::pointerover, move |ev| preload(ev.target()));
     let _ = window_event_listener(ev::focusin, move |ev| preload(ev.target()));
+}
+
+/// Whether a link to `path` opens a page drawn with ECharts (a statistics page).
+fn draws_charts(path: &str) -> bool {
+    path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/').ends_with("/statistics")
 }
 
 /// Keeps a logged-in user's profile language equal to the language picked in the header.
@@ -283,6 +292,16 @@ mod tests {
         assert_eq!(Group::of_link("/"), None);
         assert_eq!(Group::of_link("/login"), None);
         assert_eq!(Group::of_link("#main"), None);
+    }
+
+    #[test]
+    fn only_statistics_pages_draw_charts() {
+        assert!(draws_charts("/statistics"));
+        assert!(draws_charts("/statistics?period=year"));
+        assert!(draws_charts("/chargers/ABC123/statistics"));
+        assert!(!draws_charts("/history"));
+        assert!(!draws_charts("/chargers/ABC123"));
+        assert!(!draws_charts("/"));
     }
 
     #[test]
