@@ -73,7 +73,7 @@ test.describe('Live access changes', () => {
     // Links still lead somewhere: the list, then the charger again.
     await charger.breadcrumbs().getByRole('link', { name: 'Your chargers' }).click();
     await expect(page).toHaveURL(/\/$/);
-    await expect(page.getByRole('listitem').filter({ hasText: 'Garage' })).toContainText('Viewer · shared by Olga');
+    await expect(page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Garage' }) })).toContainText('Viewer · shared by Olga');
     await page.getByRole('link', { name: 'Garage' }).click();
     await expect(page).toHaveURL(new RegExp(`/chargers/${id}$`));
     await expectEditable(charger, 'Viewer');
@@ -129,12 +129,12 @@ test.describe('Live access changes', () => {
     const invitations = page.getByRole('region', { name: 'Invitations' });
     await expect(invitations).toContainText('Olga invites you to share “Garage” as viewer.');
     await invitations.getByRole('button', { name: 'Accept' }).click();
-    await expect(page.getByRole('listitem').filter({ hasText: 'Garage' })).toContainText('Viewer · shared by Olga');
+    await expect(page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Garage' }) })).toContainText('Viewer · shared by Olga');
     await expect(page.getByRole('link', { name: 'Mine' })).toBeVisible();
 
     // A change of role shows in the open list too.
     await changeRoleThroughApi(owner, id, await sharedUserId(owner, id, email), 'editor');
-    await expect(page.getByRole('listitem').filter({ hasText: 'Garage' })).toContainText('Editor · shared by Olga');
+    await expect(page.getByRole('listitem').filter({ has: page.getByRole('link', { name: 'Garage' }) })).toContainText('Editor · shared by Olga');
     await page.getByRole('link', { name: 'Garage' }).click();
     await expectEditable(charger, 'Editor');
   });

@@ -54,8 +54,8 @@ test.describe('Sharing', () => {
     }
 
     // The charger appears for each, with their role, without a reload.
-    await expect(editor.page.getByRole('listitem').filter({ hasText: 'Garage' })).toContainText('Editor · shared by Olga');
-    await expect(viewer.page.getByRole('listitem').filter({ hasText: 'Garage' })).toContainText('Viewer · shared by Olga');
+    await expect(editor.page.getByRole('listitem').filter({ has: editor.page.getByRole('link', { name: 'Garage' }) })).toContainText('Editor · shared by Olga');
+    await expect(viewer.page.getByRole('listitem').filter({ has: viewer.page.getByRole('link', { name: 'Garage' }) })).toContainText('Viewer · shared by Olga');
 
     // A viewer cannot move the slider; an editor can.
     const asViewer = new ChargerPage(viewer.page);
