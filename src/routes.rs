@@ -1,7 +1,7 @@
 //! The app: contexts, layout and every route (the logged-out pages too, so that `trunk serve`
 //! alone runs the whole portal).
 //!
-//! The charger list is in the main module. Every other page is in one of four groups, each
+//! The charger list is in the main module. Every other page is in one of five groups, each
 //! split into a wasm module of its own (wasm-split, in `tools/post-build.mjs`): loaded when
 //! one of its pages opens, or as soon as a link to it is pointed at or focused.
 
@@ -107,8 +107,10 @@ enum Page {
 /// The split modules: pages opened one from another share one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Group {
-    /// A charger's page, settings, schedule and tariff.
+    /// A charger's page (opened from the list: kept small).
     Charger,
+    /// A charger's settings, schedule and tariff.
+    ChargerSettings,
     /// Statistics, history and a charge's detail.
     Statistics,
     /// Profile and help.
@@ -121,7 +123,8 @@ enum Group {
 impl Page {
     fn group(self) -> Group {
         match self {
-            Page::Charger | Page::ChargerSettings | Page::Schedule | Page::Tariff => Group::Charger,
+            Page::Charger => Group::Charger,
+            Page::ChargerSettings | Page::Schedule | Page::Tariff => Group::ChargerSettings,
             Page::Statistics | Page::ChargerStatistics | Page::History | Page::Session => Group::Statistics,
             Page::Profile | Page::Help => Group::Account,
             Page::Public(_) => Group::LoggedOut,
@@ -130,7 +133,8 @@ impl Page {
 }
 
 impl Group {
-    const ALL: [Group; 4] = [Group::Charger, Group::Statistics, Group::Account, Group::LoggedOut];
+    const ALL: [Group; 5] =
+        [Group::Charger, Group::ChargerSettings, Group::Statistics, Group::Account, Group::LoggedOut];
 
     /// The group of the page a link to `path` opens, when it is split. (`tools/split-wasm.mjs`
     /// says the same in JavaScript, to preload the modules of the page being opened.)
@@ -139,7 +143,8 @@ impl Group {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         match segments.as_slice() {
             ["statistics"] | ["history", ..] | ["chargers", _, "statistics"] => Some(Group::Statistics),
-            ["chargers", _, ..] => Some(Group::Charger),
+            ["chargers", _] => Some(Group::Charger),
+            ["chargers", _, "settings" | "schedule" | "tariff"] => Some(Group::ChargerSettings),
             ["profile" | "help"] => Some(Group::Account),
             _ => None,
         }
@@ -149,6 +154,7 @@ impl Group {
     async fn preload(self) -> Result<(), SplitLoaderError> {
         match self {
             Group::Charger => preload_charger_pages().await,
+            Group::ChargerSettings => preload_charger_settings_pages().await,
             Group::Statistics => preload_statistics_pages().await,
             Group::Account => preload_account_pages().await,
             Group::LoggedOut => preload_logged_out_pages().await,
@@ -160,12 +166,16 @@ impl Group {
 // type-erased (`AnyView`) so that the main module holds no page's types.
 
 #[wasm_split(charger_pages, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_charger_pages))]
-fn charger_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
+fn charger_pages(_page: Page) -> Result<AnyView, SplitLoaderError> {
+    Ok(ChargerPage().into_any())
+}
+
+#[wasm_split(charger_settings_pages, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_charger_settings_pages))]
+fn charger_settings_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
     Ok(match page {
-        Page::ChargerSettings => ChargerSettingsPage().into_any(),
         Page::Schedule => SchedulePage().into_any(),
         Page::Tariff => TariffPage().into_any(),
-        _ => ChargerPage().into_any(),
+        _ => ChargerSettingsPage().into_any(),
     })
 }
 
@@ -209,6 +219,7 @@ fn split(page: Page) -> impl IntoView {
 async fn page_view(page: Page) -> Result<AnyView, SplitLoaderError> {
     match page.group() {
         Group::Charger => charger_pages(page).await,
+        Group::ChargerSettings => charger_settings_pages(page).await,
         Group::Statistics => statistics_pages(page).await,
         Group::Account => account_pages(page).await,
         Group::LoggedOut => logged_out_pages(page).await,
@@ -282,7 +293,9 @@ mod tests {
     #[test]
     fn links_name_the_group_of_their_page() {
         assert_eq!(Group::of_link("/chargers/ABC123"), Some(Group::Charger));
-        assert_eq!(Group::of_link("/chargers/ABC123/schedule?day=1"), Some(Group::Charger));
+        assert_eq!(Group::of_link("/chargers/ABC123/schedule?day=1"), Some(Group::ChargerSettings));
+        assert_eq!(Group::of_link("/chargers/ABC123/settings"), Some(Group::ChargerSettings));
+        assert_eq!(Group::of_link("/chargers/ABC123/tariff"), Some(Group::ChargerSettings));
         assert_eq!(Group::of_link("/chargers/ABC123/statistics"), Some(Group::Statistics));
         assert_eq!(Group::of_link("/statistics"), Some(Group::Statistics));
         assert_eq!(Group::of_link("/history/42#top"), Some(Group::Statistics));
@@ -307,6 +320,7 @@ mod tests {
     #[test]
     fn every_page_has_its_group() {
         assert_eq!(Page::Charger.group(), Group::Charger);
+        assert_eq!(Page::Schedule.group(), Group::ChargerSettings);
         assert_eq!(Page::Session.group(), Group::Statistics);
         assert_eq!(Page::Help.group(), Group::Account);
         assert_eq!(Page::Public(PublicPage::Unsubscribe).group(), Group::LoggedOut);

@@ -46,7 +46,8 @@ export const BUNDLES = {
     groupOfPath: `
   const p = location.pathname.replace(/\\/+$/, '');
   const group = /^\\/(statistics|history)(\\/|$)|^\\/chargers\\/[^/]+\\/statistics$/.test(p) ? 'statistics_pages'
-    : /^\\/chargers\\/[^/]+(\\/|$)/.test(p) ? 'charger_pages'
+    : /^\\/chargers\\/[^/]+\\/(settings|schedule|tariff)$/.test(p) ? 'charger_settings_pages'
+    : /^\\/chargers\\/[^/]+$/.test(p) ? 'charger_pages'
     : /^\\/(profile|help)$/.test(p) ? 'account_pages' : null;`,
   },
   // src/bin/public.rs: every page but login is in `other_pages`.
