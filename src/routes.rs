@@ -19,7 +19,7 @@ use charge_portal::api;
 use charge_portal::components::bell::Bell;
 use charge_portal::components::header::{LoggedOutLinks, SiteHeader};
 use charge_portal::components::require_login::LoggedIn;
-use charge_portal::components::split::{is_loaded, split_page};
+use charge_portal::components::split::split_page;
 use charge_portal::components::user_menu::{MainNav, UserMenu};
 use charge_portal::i18n::I18n;
 use charge_portal::live::Live;
@@ -207,9 +207,9 @@ fn logged_out_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
 
 /// The view of a split page ([`split_page`]).
 fn split(page: Page) -> impl IntoView {
-    // ECharts downloads beside the module of a statistics page (a link's click started it
-    // already; not a page opened by its address).
-    if matches!(page, Page::Statistics | Page::ChargerStatistics) && !is_loaded(page.group().preload()) {
+    // ECharts downloads beside the module of a statistics page (when a link to it was pointed
+    // at, it started then).
+    if matches!(page, Page::Statistics | Page::ChargerStatistics) {
         charge_portal::charts::echarts::start_loading();
     }
     split_page(move || page.group().preload(), move || page_view(page))

@@ -48,11 +48,6 @@ where
     }
 }
 
-/// Whether `preload`'s module is there already (`false` while it downloads or when it failed).
-pub fn is_loaded<P: Future<Output = Result<(), SplitLoaderError>>>(preload: P) -> bool {
-    matches!(now(preload), Some(Ok(())))
-}
-
 fn load_failed() -> AnyView {
     view! {
         <div class="page">
