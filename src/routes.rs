@@ -121,6 +121,32 @@ enum Group {
 }
 
 impl Page {
+    /// The split page a link to `path` opens (`None` for the list, in the main module, and for
+    /// the logged-out pages, not preloaded from links). (`tools/split-wasm.mjs` says the same in
+    /// JavaScript, to preload the modules of the page being opened.)
+    fn of_link(path: &str) -> Option<Page> {
+        let path = path.split(['?', '#']).next().unwrap_or_default();
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        Some(match segments.as_slice() {
+            ["chargers", _] => Page::Charger,
+            ["chargers", _, "settings"] => Page::ChargerSettings,
+            ["chargers", _, "schedule"] => Page::Schedule,
+            ["chargers", _, "tariff"] => Page::Tariff,
+            ["chargers", _, "statistics"] => Page::ChargerStatistics,
+            ["statistics"] => Page::Statistics,
+            ["history"] => Page::History,
+            ["history", _] => Page::Session,
+            ["profile"] => Page::Profile,
+            ["help"] => Page::Help,
+            _ => return None,
+        })
+    }
+
+    /// Whether the page draws with ECharts, which then downloads beside its module.
+    fn draws_charts(self) -> bool {
+        matches!(self, Page::Statistics | Page::ChargerStatistics)
+    }
+
     fn group(self) -> Group {
         match self {
             Page::Charger => Group::Charger,
@@ -135,20 +161,6 @@ impl Page {
 impl Group {
     const ALL: [Group; 5] =
         [Group::Charger, Group::ChargerSettings, Group::Statistics, Group::Account, Group::LoggedOut];
-
-    /// The group of the page a link to `path` opens, when it is split. (`tools/split-wasm.mjs`
-    /// says the same in JavaScript, to preload the modules of the page being opened.)
-    fn of_link(path: &str) -> Option<Group> {
-        let path = path.split(['?', '#']).next().unwrap_or_default();
-        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-        match segments.as_slice() {
-            ["statistics"] | ["history", ..] | ["chargers", _, "statistics"] => Some(Group::Statistics),
-            ["chargers", _] => Some(Group::Charger),
-            ["chargers", _, "settings" | "schedule" | "tariff"] => Some(Group::ChargerSettings),
-            ["profile" | "help"] => Some(Group::Account),
-            _ => None,
-        }
-    }
 
     /// Downloads and instantiates the group's module (at once when it already is).
     async fn preload(self) -> Result<(), SplitLoaderError> {
@@ -207,9 +219,8 @@ fn logged_out_pages(page: Page) -> Result<AnyView, SplitLoaderError> {
 
 /// The view of a split page ([`split_page`]).
 fn split(page: Page) -> impl IntoView {
-    // ECharts downloads beside the module of a statistics page (when a link to it was pointed
-    // at, it started then).
-    if matches!(page, Page::Statistics | Page::ChargerStatistics) {
+    // ECharts downloads beside the page's module (already since a link to it was pointed at).
+    if page.draws_charts() {
         charge_portal::charts::echarts::start_loading();
     }
     split_page(move || page.group().preload(), move || page_view(page))
@@ -231,18 +242,18 @@ async fn page_view(page: Page) -> Result<AnyView, SplitLoaderError> {
 fn preload_on_intent() {
     let started = StoredValue::new([false; Group::ALL.len()]);
     let preload = move |target: Option<web_sys::EventTarget>| {
-        let Some(href) = target
+        let Some(page) = target
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .and_then(|element| element.closest("a[href]").ok().flatten())
             .and_then(|link| link.get_attribute("href"))
+            .and_then(|href| Page::of_link(&href))
         else {
             return;
         };
-        // A statistics page draws with ECharts, which downloads and starts beside its module.
-        if draws_charts(&href) {
+        if page.draws_charts() {
             charge_portal::charts::echarts::start_loading();
         }
-        let Some(group) = Group::of_link(&href) else { return };
+        let group = page.group();
         let index = Group::ALL.iter().position(|g| *g == group).unwrap_or_default();
         if started.with_value(|started| started[index]) {
             return;
@@ -258,11 +269,6 @@ fn preload_on_intent() {
     // Both stay for the app's lifetime (a dropped handle does not remove its listener).
     let _ = window_event_listener(ev::pointerover, move |ev| preload(ev.target()));
     let _ = window_event_listener(ev::focusin, move |ev| preload(ev.target()));
-}
-
-/// Whether a link to `path` opens a page drawn with ECharts (a statistics page).
-fn draws_charts(path: &str) -> bool {
-    path.split(['?', '#']).next().unwrap_or_default().trim_end_matches('/').ends_with("/statistics")
 }
 
 /// Keeps a logged-in user's profile language equal to the language picked in the header.
@@ -292,19 +298,27 @@ mod tests {
 
     #[test]
     fn links_name_the_group_of_their_page() {
-        assert_eq!(Group::of_link("/chargers/ABC123"), Some(Group::Charger));
-        assert_eq!(Group::of_link("/chargers/ABC123/schedule?day=1"), Some(Group::ChargerSettings));
-        assert_eq!(Group::of_link("/chargers/ABC123/settings"), Some(Group::ChargerSettings));
-        assert_eq!(Group::of_link("/chargers/ABC123/tariff"), Some(Group::ChargerSettings));
-        assert_eq!(Group::of_link("/chargers/ABC123/statistics"), Some(Group::Statistics));
-        assert_eq!(Group::of_link("/statistics"), Some(Group::Statistics));
-        assert_eq!(Group::of_link("/history/42#top"), Some(Group::Statistics));
-        assert_eq!(Group::of_link("/profile"), Some(Group::Account));
-        assert_eq!(Group::of_link("/help"), Some(Group::Account));
+        assert_eq!(group_of_link("/chargers/ABC123"), Some(Group::Charger));
+        assert_eq!(group_of_link("/chargers/ABC123/schedule?day=1"), Some(Group::ChargerSettings));
+        assert_eq!(group_of_link("/chargers/ABC123/settings"), Some(Group::ChargerSettings));
+        assert_eq!(group_of_link("/chargers/ABC123/tariff"), Some(Group::ChargerSettings));
+        assert_eq!(group_of_link("/chargers/ABC123/statistics"), Some(Group::Statistics));
+        assert_eq!(group_of_link("/statistics"), Some(Group::Statistics));
+        assert_eq!(group_of_link("/history/42#top"), Some(Group::Statistics));
+        assert_eq!(group_of_link("/profile"), Some(Group::Account));
+        assert_eq!(group_of_link("/help"), Some(Group::Account));
         // The list is in the main module; the logged-out pages are not preloaded from links.
-        assert_eq!(Group::of_link("/"), None);
-        assert_eq!(Group::of_link("/login"), None);
-        assert_eq!(Group::of_link("#main"), None);
+        assert_eq!(group_of_link("/"), None);
+        assert_eq!(group_of_link("/login"), None);
+        assert_eq!(group_of_link("#main"), None);
+    }
+
+    fn group_of_link(path: &str) -> Option<Group> {
+        Page::of_link(path).map(Page::group)
+    }
+
+    fn draws_charts(path: &str) -> bool {
+        Page::of_link(path).is_some_and(Page::draws_charts)
     }
 
     #[test]

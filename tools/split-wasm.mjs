@@ -40,7 +40,7 @@ function replaceAll(text, from, to, what) {
  * setting `group` from `location` (the inline script of index.html preloads their modules).
  */
 export const BUNDLES = {
-  // The groups of src/routes.rs (`Group::of_link`).
+  // The groups of src/routes.rs (`Page::of_link`, `Page::group`).
   app: {
     binary: 'charge-portal',
     groupOfPath: `
