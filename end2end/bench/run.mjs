@@ -20,6 +20,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-ne
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const spread = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, ${xs.length} runs)`;
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 
 async function startServer() {
@@ -180,14 +181,20 @@ async function chargerList(browser) {
     pushes.push(Date.now() - start);
   }
   await context.close();
-  const stats = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
   const bundle = files.filter((f, i) => files.findIndex((g) => g.path === f.path) === i);
   console.log(`\nCharger list with ${ids.length} chargers (${LOADS} runs)`);
-  console.log(`  data received → list painted:         ${stats(renders)}   target ≤ 100 ms`);
-  console.log(`  click "Your chargers" → list painted: ${stats(navigations)}   (includes GET /api/chargers)`);
-  console.log(`  cold page load → list painted:        ${stats(colds)}`);
-  console.log(`  car plugged in → card shows it:       ${stats(pushes)}   target ≤ 1000 ms (server push)`);
+  console.log(`  data received → list painted:         ${spread(renders)}   target ≤ 100 ms`);
+  console.log(`  click "Your chargers" → list painted: ${spread(navigations)}   (includes GET /api/chargers)`);
+  console.log(`  cold page load → list painted:        ${spread(colds)}`);
+  console.log(`  car plugged in → card shows it:       ${spread(pushes)}   target ≤ 1000 ms (server push)`);
   console.log(`  app bundle (wasm + js + css): ${kb(bundle.reduce((sum, f) => sum + f.gzip, 0))} gzip -9`);
+}
+
+/** A fresh browser context logged in as the demo account, and a page in it. */
+async function demoPage(browser) {
+  const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
+  await context.request.post('/api/auth/login', { data: { email: 'demo@charge-portal.local', password: 'demo charge portal' } });
+  return { context, page: await context.newPage() };
 }
 
 /**
@@ -231,8 +238,6 @@ async function timeClick(page, link, done, mouse) {
   return page.evaluate(() => window.benchOpened);
 }
 
-const spread = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)}, ${xs.length} runs)`;
-
 /**
  * A charger's page from the demo account's charger list (settled for 1.5 s): from the click
  * on a charger's name to the frame that shows the page's heading and its current slider. First
@@ -244,9 +249,7 @@ async function chargerPage(browser) {
   const times = { script: [[], []], mouse: [[], []] };
   for (const how of ['script', 'mouse']) {
     for (let i = 0; i < 5; i++) {
-      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
-      await context.request.post('/api/auth/login', { data: { email: 'demo@charge-portal.local', password: 'demo charge portal' } });
-      const page = await context.newPage();
+      const { context, page } = await demoPage(browser);
       await page.goto(`${base}/`);
       for (const round of [0, 1]) {
         // Again: back to the list in the app (its breadcrumb), not by loading it anew.
@@ -288,9 +291,7 @@ async function statisticsChart(browser) {
   for (const how of ['script', 'mouse']) {
     const mouse = how === 'mouse';
     for (let i = 0; i < 5; i++) {
-      const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
-      await context.request.post('/api/auth/login', { data: { email: 'demo@charge-portal.local', password: 'demo charge portal' } });
-      const page = await context.newPage();
+      const { context, page } = await demoPage(browser);
       const files = bundleFiles(page);
       times[how].cold.push(await clickToChart(page, files, mouse));
       if (i === 0 && !mouse) {
@@ -329,7 +330,6 @@ try {
       `(everything: ${kb(total(files))} gzip -9)   target ≤ 120 KB as sent`);
 
     const { paints, frames } = await firstRender(browser, `${base}/login`, 'form button[type=submit]');
-    const spread = (xs) => `median ${median(xs).toFixed(0)} ms (min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)})`;
     console.log(`\nLogin page first render (first-contentful-paint) over ${LOADS} cold loads: ${spread(paints)}   target ≤ 250 ms`);
     console.log(`  the frame that renders the form starts at: ${spread(frames)}`);
   }
