@@ -3,17 +3,19 @@
 //!
 //! The charger list is in the main module. Every other page is in one of five groups, each
 //! split into a wasm module of its own (wasm-split, in `tools/post-build.mjs`): loaded when
-//! one of its pages opens, or as soon as a link to it is pointed at or focused.
+//! one of its pages opens, as soon as a link to it is pointed at, focused or clicked, or while
+//! idle when this browser downloaded it before ([`Preloader`]).
 
 use charge_model::account::{Account, Profile};
 use charge_model::pages::PublicPage;
+use js_sys::{Function, Reflect};
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use charge_portal::api;
 use charge_portal::components::bell::Bell;
@@ -47,7 +49,7 @@ pub fn App(account: Option<Account>) -> impl IntoView {
     provide_context(Live::new(session));
     let is_user = move || session.is_logged_in();
     save_language_choice(i18n, session);
-    preload_on_intent();
+    Preloader::start_listening();
 
     view! {
         <Router>
@@ -162,6 +164,17 @@ impl Group {
     const ALL: [Group; 5] =
         [Group::Charger, Group::ChargerSettings, Group::Statistics, Group::Account, Group::LoggedOut];
 
+    /// The name of its module (`wasm_split`'s first argument below).
+    fn module(self) -> &'static str {
+        match self {
+            Group::Charger => "charger_pages",
+            Group::ChargerSettings => "charger_settings_pages",
+            Group::Statistics => "statistics_pages",
+            Group::Account => "account_pages",
+            Group::LoggedOut => "logged_out_pages",
+        }
+    }
+
     /// Downloads and instantiates the group's module (at once when it already is).
     async fn preload(self) -> Result<(), SplitLoaderError> {
         match self {
@@ -237,38 +250,72 @@ async fn page_view(page: Page) -> Result<AnyView, SplitLoaderError> {
     }
 }
 
-/// Starts downloading a group's module when a link to one of its pages is pointed at or
-/// focused, so that it is usually there by the time the click arrives.
-fn preload_on_intent() {
-    let started = StoredValue::new([false; Group::ALL.len()]);
-    let preload = move |target: Option<web_sys::EventTarget>| {
-        let Some(page) = target
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest("a[href]").ok().flatten())
-            .and_then(|link| link.get_attribute("href"))
-            .and_then(|href| Page::of_link(&href))
-        else {
-            return;
+/// Loads split modules before their pages open: a group's module downloads as soon as a link
+/// to one of its pages is pointed at or focused (usually there by the time the click arrives),
+/// or clicked (before the router draws the page); and while the browser is idle after the app
+/// started, the modules this browser downloaded before (they are kept for a year) are
+/// instantiated, so that a returning user's pages open at once however they are opened.
+#[derive(Clone, Copy)]
+struct Preloader {
+    /// Per group of `Group::ALL`: loading or loaded.
+    started: StoredValue<[bool; Group::ALL.len()]>,
+}
+
+impl Preloader {
+    fn start_listening() {
+        let preloader = Preloader { started: StoredValue::new([false; Group::ALL.len()]) };
+        let on_intent = move |target: Option<web_sys::EventTarget>| {
+            let Some(page) = target
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|element| element.closest("a[href]").ok().flatten())
+                .and_then(|link| link.get_attribute("href"))
+                .and_then(|href| Page::of_link(&href))
+            else {
+                return;
+            };
+            if page.draws_charts() {
+                charge_portal::charts::echarts::start_loading();
+            }
+            preloader.start(page.group());
         };
-        if page.draws_charts() {
-            charge_portal::charts::echarts::start_loading();
-        }
-        let group = page.group();
+        // All stay for the app's lifetime (a dropped handle does not remove its listener). The
+        // click listener is the router's twin, added before it: it runs first.
+        let _ = window_event_listener(ev::pointerover, move |ev| on_intent(ev.target()));
+        let _ = window_event_listener(ev::focusin, move |ev| on_intent(ev.target()));
+        let _ = window_event_listener(ev::click, move |ev| on_intent(ev.target()));
+        request_idle_callback(move || {
+            for group in Group::ALL.into_iter().filter(|group| downloaded_before(*group)) {
+                preloader.start(group);
+            }
+        });
+    }
+
+    /// Downloads and instantiates `group`'s module, unless it is loading or loaded.
+    fn start(self, group: Group) {
         let index = Group::ALL.iter().position(|g| *g == group).unwrap_or_default();
-        if started.with_value(|started| started[index]) {
+        if self.started.with_value(|started| started[index]) {
             return;
         }
-        started.update_value(|started| started[index] = true);
+        self.started.update_value(|started| started[index] = true);
         spawn_local(async move {
             if group.preload().await.is_err() {
                 // Tried again at the next hover, or when the page opens.
-                started.update_value(|started| started[index] = false);
+                self.started.update_value(|started| started[index] = false);
             }
         });
+    }
+}
+
+/// Whether this browser downloaded every file of `group`'s module before (`cpSplit.downloaded`,
+/// from the inline script `tools/split-wasm.mjs` writes into `index.html`).
+fn downloaded_before(group: Group) -> bool {
+    let answer = || {
+        let split = Reflect::get(&web_sys::window()?.into(), &JsValue::from_str("cpSplit")).ok()?;
+        let downloaded =
+            Reflect::get(&split, &JsValue::from_str("downloaded")).ok()?.dyn_into::<Function>().ok()?;
+        downloaded.call1(&split, &JsValue::from_str(group.module())).ok()?.as_bool()
     };
-    // Both stay for the app's lifetime (a dropped handle does not remove its listener).
-    let _ = window_event_listener(ev::pointerover, move |ev| preload(ev.target()));
-    let _ = window_event_listener(ev::focusin, move |ev| preload(ev.target()));
+    answer().unwrap_or(false)
 }
 
 /// Keeps a logged-in user's profile language equal to the language picked in the header.

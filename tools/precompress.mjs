@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 
-const COMPRESSIBLE = /\.(wasm|js|css|html|svg|json)$/;
+const COMPRESSIBLE = /\.(wasm|bin|js|css|html|svg|json)$/;
 
 function* files(dir) {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -7,7 +7,8 @@
 // wasm-bindgen on the main module (keeping the exports the split modules import), then
 // wasm-opt on every module (Trunk's is off: `data-wasm-opt="0"` in both html files). The results
 // replace Trunk's files under content-hashed names, as Trunk names its own, so that the
-// server lets browsers keep them for a year.
+// server lets browsers keep them for a year. The link module wasm-split writes is then
+// adjusted: the small chunks come packed in one file, and every module compiles as it arrives.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -103,13 +104,26 @@ export function splitWasm(staging, { binary: CRATE, groupOfPath }) {
     const wasmName = `${CRATE}-${hash(main)}_bg.wasm`;
     let link = fs.readFileSync(path.join(split, '__wasm_split.js'), 'utf8');
     const moduleNames = [];
+    const small = [];
     for (const module of modules) {
       const bytes = fs.readFileSync(path.join(split, module));
       const name = `${path.basename(module, '.wasm').replace(/[^A-Za-z0-9_]/g, '_')}-${hash(bytes, main)}.wasm`;
-      fs.writeFileSync(path.join(staging, name), bytes);
+      if (module.startsWith('chunk_') && bytes.length <= PACKED_CHUNK_MAX) small.push({ name, bytes });
+      else fs.writeFileSync(path.join(staging, name), bytes);
       link = replaceAll(link, `"./${module}"`, `"./${name}"`, '__wasm_split.js');
       moduleNames.push(name);
     }
+    // (4b) The small chunks travel together, in one file fetched the first time any of them is
+    // needed: a group's modules then come in about half as many requests (each a round trip on
+    // a real network), for a few KB of other groups' chunks downloaded early.
+    const pack = small.length > 1 ? packChunks(small, main, link) : null;
+    if (pack) {
+      fs.writeFileSync(path.join(staging, pack.name), pack.bytes);
+      link = pack.link;
+    } else {
+      for (const { name, bytes } of small) fs.writeFileSync(path.join(staging, name), bytes);
+    }
+    link = compileOnArrival(link, modules.length - (pack ? small.length : 0));
     let script = fs.readFileSync(path.join(bound, `${CRATE}.js`), 'utf8');
     script = script.split(`${CRATE}_bg.wasm`).join(wasmName);
     const linkName = `split-${hash(link, script, main)}.js`;
@@ -137,7 +151,7 @@ export function splitWasm(staging, { binary: CRATE, groupOfPath }) {
     // Where the page's files are (`--public-url`): `/`, or `/public/`.
     const root = page.match(new RegExp(`href="([^"]*)${scriptName}"`))?.[1];
     if (!root) throw new Error('split-wasm: index.html does not name the main script');
-    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="${root}${linkName}" />${preloadScript(link, groupOfPath, root)}</head>`, 'index.html');
+    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="${root}${linkName}" />${preloadScript(link, groupOfPath, root, pack?.name)}</head>`, 'index.html');
     fs.writeFileSync(html, page);
     console.log(`split-wasm: ${wasmName} + ${moduleNames.join(', ')}`);
   } finally {
@@ -146,21 +160,107 @@ export function splitWasm(staging, { binary: CRATE, groupOfPath }) {
 }
 
 /**
- * An inline script that starts downloading the modules of the page the address opens, beside
- * the main module, rather than once the app runs and asks for them. `link` is the link module,
- * which names each module after a comment listing the groups that load it.
+ * Each module compiles as it downloads, rather than once the chunks it imports from are
+ * instantiated (wasm-split's loader fetches at once but compiles in `instantiateStreaming`,
+ * called after them): a group's modules compile side by side, and only instantiation waits.
+ * `count`: the modules the link module fetches itself.
  */
-function preloadScript(link, groupOfPath, root) {
-  const files = {};
-  for (const [, groups, file] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
-    for (const group of groups.split(', ')) (files[group] ??= []).push(file);
+function compileOnArrival(link, count) {
+  const loader = /const src = fetch\(new URL\("(\.\/[^"]+)", import\.meta\.url\)\);\n    src\.catch\(\(\) => \{\}\);\n    return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);/g;
+  const found = [...link.matchAll(loader)].length;
+  if (found !== count) throw new Error(`split-wasm: ${found} module loaders in __wasm_split.js, expected ${count}`);
+  return link.replace(loader, `const src = WebAssembly.compileStreaming(fetch(new URL("$1", import.meta.url)));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiate(await src, imports));`);
+}
+
+/** Chunks up to this size (bytes, optimised) are packed into one file. */
+const PACKED_CHUNK_MAX = 4096;
+
+/**
+ * One file holding the `small` chunks end to end, and the link module reading them from it:
+ * each chunk's loader takes its bytes from the pack (fetched once, by the first loader that
+ * needs it) instead of fetching its own file.
+ */
+function packChunks(small, main, link) {
+  const bytes = Buffer.concat(small.map((chunk) => chunk.bytes));
+  const name = `chunks-${hash(bytes, main)}.bin`;
+  const parts = {};
+  let offset = 0;
+  for (const chunk of small) {
+    parts[chunk.name] = [offset, chunk.bytes.length];
+    offset += chunk.bytes.length;
+    link = replaceAll(link,
+      `const src = fetch(new URL("./${chunk.name}", import.meta.url));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));`,
+      `const src = packed("${chunk.name}").then((bytes) => WebAssembly.compile(bytes));
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiate(await src, imports));`, '__wasm_split.js');
   }
-  for (const [, group, file] of link.matchAll(/export const __wasm_split_load_([a-z_]+) = wrapAsyncCb\(makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
-    (files[group] ??= []).push(file);
+  // After the import statement that opens the link module.
+  const reader = `
+// Small chunks, packed into one file by tools/split-wasm.mjs: [offset, length] of each.
+const PACK = { file: "./${name}", parts: ${JSON.stringify(parts)} };
+let pack = undefined;
+function packed(chunk) {
+    if (pack === undefined) {
+        const thisPack = fetch(new URL(PACK.file, import.meta.url)).then((response) => {
+            if (!response.ok) throw new Error(\`\${PACK.file}: \${response.status}\`);
+            return response.arrayBuffer();
+        });
+        // Not kept when it failed: the next load tries again.
+        thisPack.catch(() => { if (pack === thisPack) pack = undefined; });
+        pack = thisPack;
+    }
+    const [offset, length] = PACK.parts[chunk];
+    return pack.then((bytes) => bytes.slice(offset, offset + length));
+}
+`;
+  const firstLineEnd = link.indexOf('\n');
+  if (!link.startsWith('import ')) throw new Error('split-wasm: __wasm_split.js does not start with its import');
+  return { name, bytes, link: link.slice(0, firstLineEnd + 1) + reader + link.slice(firstLineEnd + 1) };
+}
+
+/**
+ * An inline script that starts downloading the modules of the page the address opens, beside
+ * the main module, rather than once the app runs and asks for them, and that tells the app
+ * which groups this browser downloaded before (`cpSplit.downloaded`). `link` is the link
+ * module, which names each module after a comment listing the groups that load it.
+ */
+function preloadScript(link, groupOfPath, root, packName) {
+  const files = {};
+  const add = (group, file) => { if (!(files[group] ??= []).includes(file)) files[group].push(file); };
+  for (const [, groups, file] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = WebAssembly\.compileStreaming\(fetch\(new URL\("\.\/([^"]+)"/g)) {
+    for (const group of groups.split(', ')) add(group, file);
+  }
+  // A packed chunk comes in the pack.
+  for (const [, groups] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = packed\(/g)) {
+    for (const group of groups.split(', ')) add(group, packName);
+  }
+  for (const [, group, file] of link.matchAll(/export const __wasm_split_load_([a-z_]+) = wrapAsyncCb\(makeLoad\(\(\) => \{\n\s*const src = WebAssembly\.compileStreaming\(fetch\(new URL\("\.\/([^"]+)"/g)) {
+    add(group, file);
   }
   if (Object.keys(files).length === 0) throw new Error('split-wasm: no module found in __wasm_split.js');
-  return `<script>(() => {${groupOfPath}
-  for (const file of ${JSON.stringify(files)}[group] ?? []) {
+  // `cpSplit.downloaded(group)`: whether this browser downloaded every file of a group's module
+  // before (so they are in its HTTP cache: hashed names, kept for a year), for the app to
+  // instantiate while idle (src/routes.rs). Remembered in localStorage, as the files arrive.
+  return `<script>(() => {
+  const files = ${JSON.stringify(files)};
+  const all = new Set(Object.values(files).flat());
+  const KEY = 'cp-split-downloaded:${root}';
+  const known = new Set();
+  try { for (const file of JSON.parse(localStorage.getItem(KEY)) ?? []) if (all.has(file)) known.add(file); } catch {}
+  new PerformanceObserver((list) => {
+    const before = known.size;
+    for (const entry of list.getEntries()) {
+      const file = entry.name.split('/').pop();
+      if (all.has(file) && (entry.responseStatus ?? 200) === 200 && entry.decodedBodySize > 0) known.add(file);
+    }
+    if (known.size > before) try { localStorage.setItem(KEY, JSON.stringify([...known])); } catch {}
+  }).observe({ type: 'resource' });
+  window.cpSplit = { downloaded: (group) => !!files[group] && files[group].every((file) => known.has(file)) };${groupOfPath}
+  for (const file of files[group] ?? []) {
     const link = Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous', href: '${root}' + file });
     document.head.append(link);
   }

@@ -73,6 +73,33 @@ test.describe('Start-up', () => {
     await expect(page.getByRole('heading', { level: 1, name: 'Garage' })).toBeVisible();
     expect(wasm.some((p) => p.includes('split_charger_pages')), wasm.join()).toBe(true);
   });
+
+  // A returning user: the modules this browser downloaded before are in its HTTP cache, and the
+  // app instantiates them while idle, so a page opens at once even when nothing pointed at its
+  // link first (a script's click, here); modules never downloaded stay where they are.
+  test('modules downloaded before are ready again without a byte: a page opens with no pointer near it', async ({ page }) => {
+    await page.goto('/');
+    await page.getByRole('link', { name: 'Garage' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: 'Garage' })).toBeVisible();
+
+    await page.goto('/');
+    await expect(page.getByRole('link', { name: 'Garage' })).toBeVisible();
+    const modules = () => page.evaluate(() => performance.getEntriesByType('resource')
+      .filter((entry) => /\/(split|chunk)_[a-z_0-9]+-[0-9a-f]{16}\.wasm$/.test(entry.name))
+      .map((entry) => ({ file: entry.name.split('/').pop()!, sent: (entry as PerformanceResourceTiming).transferSize })));
+    // Nothing hovered, focused or clicked: the charger page's module came, from the cache.
+    await expect.poll(async () => (await modules()).some((m) => m.file.startsWith('split_charger_pages-'))).toBe(true);
+    const loaded = await modules();
+    expect(loaded.filter((m) => m.sent > 0), JSON.stringify(loaded)).toEqual([]);
+    expect(loaded.some((m) => m.file.startsWith('split_statistics_pages-')), JSON.stringify(loaded)).toBe(false);
+
+    // A click with no pointer: the page opens with its module as it is, nothing fetched again.
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(new URL(request.url()).pathname));
+    await page.getByRole('link', { name: 'Garage' }).evaluate((link: HTMLElement) => link.click());
+    await expect(page.getByRole('heading', { level: 1, name: 'Garage' })).toBeVisible();
+    expect(requested.filter((p) => p.endsWith('.wasm')), requested.join()).toEqual([]);
+  });
 });
 
 // The public bundle is split the same way (src/bin/public.rs): the login page loads its main
