@@ -242,18 +242,21 @@ async function timeClick(page, link, done, mouse) {
  * A charger's page from the demo account's charger list (settled for 1.5 s): from the click
  * on a charger's name to the frame that shows the page's heading and its current slider. First
  * time: a fresh browser context each time, so the page's code is downloaded (its split module);
- * again: back to the list and a second click. By script and by mouse (see `timeClick`).
+ * again: back to the list and a second click; returning: the list loaded anew in the same
+ * browser (the page's code in its HTTP cache, not yet in the app). By script and by mouse (see
+ * `timeClick`).
  */
 async function chargerPage(browser) {
   const shown = { heading: 'Home', selector: 'main input[type=range]' };
-  const times = { script: [[], []], mouse: [[], []] };
+  const times = { script: [[], [], []], mouse: [[], [], []] };
   for (const how of ['script', 'mouse']) {
     for (let i = 0; i < 5; i++) {
       const { context, page } = await demoPage(browser);
       await page.goto(`${base}/`);
-      for (const round of [0, 1]) {
+      for (const round of [0, 1, 2]) {
         // Again: back to the list in the app (its breadcrumb), not by loading it anew.
         if (round === 1) await page.locator('.breadcrumbs a').first().click();
+        if (round === 2) await page.goto(`${base}/`);
         await page.locator('.charger-card').first().waitFor();
         await page.waitForTimeout(1500);
         const link = page.locator('.charger-card h2 a', { hasText: 'Home' });
@@ -266,6 +269,7 @@ async function chargerPage(browser) {
   for (const how of ['script', 'mouse']) {
     console.log(`  ${how === 'mouse' ? 'mouse click' : 'link.click()'} on a charger → its page drawn, first time: ${spread(times[how][0])}`);
     console.log(`  ${how === 'mouse' ? 'mouse click' : 'link.click()'} on a charger → its page drawn, again:      ${spread(times[how][1])}`);
+    console.log(`  ${how === 'mouse' ? 'mouse click' : 'link.click()'} on a charger → its page drawn, returning:  ${spread(times[how][2])}`);
   }
 }
 
