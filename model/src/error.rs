@@ -171,6 +171,7 @@ pub enum ProblemCode {
     NoTrydanAtAddress,
     OffQuarterHour,
     DuplicateKind,
+    DepartureOrRepeat,
     /// Any other problem; its `message` says what is wrong.
     #[serde(other)]
     Other,
@@ -279,6 +280,9 @@ pub enum Problem {
     /// A notification kind given twice.
     #[error("Give each kind once.")]
     DuplicateKind,
+    /// A charging plan given both a departure and a weekly repeat.
+    #[error("Give a departure or a repeat, not both.")]
+    DepartureOrRepeat,
     /// A problem this build does not know (a newer server), described by its message; or a
     /// text the portal has already worded.
     #[error("{0}")]
@@ -335,6 +339,7 @@ impl From<&Problem> for FieldError {
             Problem::NoTrydanAtAddress => (ProblemCode::NoTrydanAtAddress, None, None),
             Problem::OffQuarterHour(_) => (ProblemCode::OffQuarterHour, None, None),
             Problem::DuplicateKind => (ProblemCode::DuplicateKind, None, None),
+            Problem::DepartureOrRepeat => (ProblemCode::DepartureOrRepeat, None, None),
             Problem::Other(_) => (ProblemCode::Other, None, None),
         };
         let detail = match problem {
@@ -399,6 +404,7 @@ impl From<FieldError> for Problem {
             ProblemCode::NoTrydanAtAddress => Problem::NoTrydanAtAddress,
             ProblemCode::OffQuarterHour => Problem::OffQuarterHour(error.detail.unwrap_or_default()),
             ProblemCode::DuplicateKind => Problem::DuplicateKind,
+            ProblemCode::DepartureOrRepeat => Problem::DepartureOrRepeat,
             ProblemCode::Other => Problem::Other(error.message),
         }
     }
@@ -428,6 +434,7 @@ mod tests {
             Problem::NoTrydanAtAddress,
             Problem::OffQuarterHour("22:10".to_owned()),
             Problem::DuplicateKind,
+            Problem::DepartureOrRepeat,
         ] {
             let wire = serde_json::to_value(FieldError::from(&problem)).unwrap();
             assert_ne!(wire["problem"], "other", "{problem:?} has its own code");

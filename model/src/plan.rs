@@ -252,9 +252,7 @@ impl PlanGoal {
         let mut errors = FieldErrors::new();
         match (self.departure, self.repeat) {
             (None, None) => errors.add("departure", Problem::Required),
-            (Some(_), Some(_)) => {
-                errors.add("repeat", Problem::Other("Give a departure or a repeat, not both.".to_owned()))
-            }
+            (Some(_), Some(_)) => errors.add("repeat", Problem::DepartureOrRepeat),
             (Some(departure), None) => {
                 let latest = now.saturating_add(i64::from(MAX_DEPARTURE_DAYS) * 86_400);
                 if departure <= now || departure > latest {
@@ -716,6 +714,12 @@ mod tests {
             fields(PlanGoal { departure: None, repeat: Some(repeat), energy_wh: 1 }),
             ["repeat.days", "repeat.minute"]
         );
+        let both = PlanGoal {
+            departure: Some(now + 3600),
+            repeat: Some(Repeat { days: [true; 7], minute: 450 }),
+            energy_wh: 1,
+        };
+        assert_eq!(both.validate(now).unwrap_err().get("repeat"), Some(&Problem::DepartureOrRepeat));
     }
 
     #[test]

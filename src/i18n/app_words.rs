@@ -49,6 +49,7 @@ fn problem(t: &'static Texts, problem: &Problem) -> Option<String> {
         Problem::NoTrydanAtAddress => t.problem_no_trydan_at_address.to_owned(),
         Problem::OffQuarterHour(times) => (t.problem_off_quarter_hour)(times),
         Problem::DuplicateKind => t.problem_duplicate_kind.to_owned(),
+        Problem::DepartureOrRepeat => t.problem_departure_or_repeat.to_owned(),
         Problem::Required
         | Problem::InvalidEmail
         | Problem::TooShort { .. }

@@ -745,6 +745,7 @@ pub const EN_APP: AppTexts = AppTexts {
         )
     },
     problem_duplicate_kind: "Give each kind of notification once.",
+    problem_departure_or_repeat: "Choose one departure or a weekly repeat, not both.",
     problem_no_trydan_at_address: "No Trydan answers at this address. Check that the charger is on, on the same network as the server, and that the address is the one its app shows.",
     reason_charger_offline: "The charger is offline: try again when it is back online.",
     reason_dynamic_power_on: "Dynamic power control sets the current: turn it off to set the current by hand.",

@@ -776,6 +776,7 @@ pub const ES_APP: AppTexts = AppTexts {
         )
     },
     problem_duplicate_kind: "Indica cada tipo de notificación una sola vez.",
+    problem_departure_or_repeat: "Elige una salida o una repetición semanal, no las dos.",
     problem_no_trydan_at_address: "Ningún Trydan responde en esta dirección. Comprueba que el cargador está encendido, en la misma red que el servidor, y que la dirección es la que muestra su app.",
     reason_charger_offline: "El cargador está desconectado: inténtalo de nuevo cuando vuelva a estar en línea.",
     reason_dynamic_power_on: "El control dinámico de potencia fija la corriente: desactívalo para fijarla a mano.",

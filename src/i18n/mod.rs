@@ -940,6 +940,7 @@ pub struct AppTexts {
     pub problem_no_trydan_at_address: &'static str,
     pub problem_off_quarter_hour: fn(&str) -> String,
     pub problem_duplicate_kind: &'static str,
+    pub problem_departure_or_repeat: &'static str,
     pub reason_charger_offline: &'static str,
     pub reason_dynamic_power_on: &'static str,
     pub reason_charger_busy: &'static str,
