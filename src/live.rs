@@ -26,7 +26,7 @@ pub struct Live {
     /// Bumped when the chargers the user can see change (paired, removed, shared).
     access: RwSignal<u64>,
     connected: RwSignal<bool>,
-    /// The user's unread notifications: read when the stream opens, then pushed.
+    /// The user's unread notifications: sent when the stream opens, then pushed.
     unread: RwSignal<u32>,
     /// Signals are created under the app's owner so that they outlive the page that asked.
     owner: StoredValue<Owner>,
@@ -91,14 +91,10 @@ impl Live {
         self.unread.set(unread);
     }
 
-    /// On each (re)connection: the count may have changed while the stream was closed.
+    /// On each (re)connection (the stream then sends the unread count, which may have changed
+    /// while it was closed).
     fn on_open(self) {
         self.connected.set(true);
-        spawn_local(async move {
-            if let Ok(count) = api::unread_notifications().await {
-                self.unread.set(count.unread);
-            }
-        });
     }
 
     fn open(self) {

@@ -23,6 +23,10 @@ test.describe('Notifications', () => {
 
     await finishedCharge(page.request, charger);
     await notifications.expectUnread(1); // pushed, without a reload
+    // And after a reload: the live stream says the count as it opens.
+    await page.reload();
+    await appReady(page);
+    await notifications.expectUnread(1);
 
     await notifications.open();
     await expect(notifications.items()).toHaveCount(1);

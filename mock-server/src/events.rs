@@ -1,12 +1,12 @@
 //! The live stream: Server-Sent Events with the status of every charger the user can see.
 //!
-//! `GET /api/events` first sends the current status of each charger, then every change
-//! (`event: status`, data: a `StatusEvent`). When the chargers a user can see change
-//! (paired, removed, shared, unshared), the stream applies it at once and sends
-//! `event: access` so that the portal reloads its list. When the user's number of unread
-//! notifications changes it sends `event: notifications` (data: an `UnreadCount`). The stream ends within a moment of
-//! its session ending (logout, password change or reset, account deleted, expiry) and when
-//! the server stops.
+//! `GET /api/events` first sends the current status of each charger and the user's number of
+//! unread notifications, then every change (`event: status`, data: a `StatusEvent`). When the
+//! chargers a user can see change (paired, removed, shared, unshared), the stream applies it at
+//! once and sends `event: access` so that the portal reloads its list. When the user's number
+//! of unread notifications changes it sends `event: notifications` (data: an `UnreadCount`).
+//! The stream ends within a moment of its session ending (logout, password change or reset,
+//! account deleted, expiry) and when the server stops.
 
 use std::collections::HashSet;
 use std::convert::Infallible;
@@ -35,7 +35,7 @@ pub async fn events(
     let receiver = state.links.subscribe();
     let allowed = visible(&state, user.id).await?;
     let ids: Vec<ChargerId> = allowed.iter().cloned().collect();
-    let snapshot: Vec<Event> = ids
+    let mut snapshot: Vec<Event> = ids
         .iter()
         .zip(state.links.statuses(&ids))
         .filter_map(|(id, status)| {
@@ -43,6 +43,9 @@ pub async fn events(
             Some(Event::default().event("status").data(serde_json::to_string(&event).ok()?))
         })
         .collect();
+    let user_id = user.id;
+    let unread = state.db.run(move |conn| crate::notify::store::unread(conn, user_id)).await?;
+    snapshot.extend(unread_event(unread));
     let pending = snapshot.into_iter().rev().collect();
     let endings = state.session_endings.subscribe();
     let stopping = state.stopping.subscribe();
@@ -136,9 +139,7 @@ impl Live {
                     return Some(Event::default().event("access").data("{}"));
                 }
                 Ok(Push::Unread { user_id, unread }) if user_id == self.user_id => {
-                    let count = charge_model::notifications::UnreadCount { unread };
-                    let json = serde_json::to_string(&count).ok()?;
-                    return Some(Event::default().event("notifications").data(json));
+                    return unread_event(unread);
                 }
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return None,
@@ -156,6 +157,12 @@ impl Live {
         let user = self.state.db.run(move |conn| session::use_session(conn, &session, now, idle)).await;
         matches!(user, Ok(Some(id)) if id == self.user_id)
     }
+}
+
+/// `event: notifications` with the user's number of unread notifications.
+fn unread_event(unread: u32) -> Option<Event> {
+    let count = charge_model::notifications::UnreadCount { unread };
+    Some(Event::default().event("notifications").data(serde_json::to_string(&count).ok()?))
 }
 
 async fn visible(state: &AppState, user_id: i64) -> ApiResult<HashSet<ChargerId>> {

@@ -1,7 +1,7 @@
 //! Notifications: the bell's list and unread count, the profile's choices, unsubscribing.
 
 use charge_model::notifications::{
-    NotificationPage, NotificationPreferences, UnreadCount, UnsubscribeRequest, Unsubscribed,
+    NotificationPage, NotificationPreferences, UnsubscribeRequest, Unsubscribed,
 };
 
 use super::{ApiError, fetch, fetch_empty, get, json, post, put};
@@ -13,10 +13,6 @@ pub async fn notifications(before: Option<i64>) -> Result<NotificationPage, ApiE
         None => "/api/notifications".to_owned(),
     };
     fetch(get(&path).await).await
-}
-
-pub async fn unread_notifications() -> Result<UnreadCount, ApiError> {
-    fetch(get("/api/notifications/unread").await).await
 }
 
 pub async fn mark_all_notifications_read() -> Result<(), ApiError> {

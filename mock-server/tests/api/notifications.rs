@@ -330,6 +330,14 @@ async fn the_unread_count_is_pushed_live_and_reading_clears_it() {
     read_until(&mut stream, |event, data| event == "notifications" && data["unread"] == 2).await;
     let unread: UnreadCount = app.get("/api/notifications/unread").await.json().await.unwrap();
     assert_eq!(unread.unread, 2);
+    // A stream opened now says so after the chargers' statuses, with nothing to ask.
+    let mut another = subscribe(&app, &app.client).await;
+    let opening = read_until(&mut another, |event, _| event == "notifications").await;
+    assert_eq!(
+        opening.iter().map(|(event, _)| event.as_str()).collect::<Vec<_>>(),
+        ["status", "notifications"]
+    );
+    assert_eq!(opening[1].1["unread"], 2);
 
     let newest = list(&app, &app.client).await.items[0].id;
     assert_eq!(
