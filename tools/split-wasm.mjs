@@ -116,14 +116,11 @@ export function splitWasm(staging, { binary: CRATE, groupOfPath }) {
     // (4b) The small chunks travel together, in one file fetched the first time any of them is
     // needed: a group's modules then come in about half as many requests (each a round trip on
     // a real network), for a few KB of other groups' chunks downloaded early.
-    const pack = small.length > 1 ? packChunks(small, main, link) : null;
-    if (pack) {
-      fs.writeFileSync(path.join(staging, pack.name), pack.bytes);
-      link = pack.link;
-    } else {
-      for (const { name, bytes } of small) fs.writeFileSync(path.join(staging, name), bytes);
-    }
-    link = compileOnArrival(link, modules.length - (pack ? small.length : 0));
+    const pack = small.length > 1 ? packChunks(small, main) : null;
+    if (pack) fs.writeFileSync(path.join(staging, pack.name), pack.bytes);
+    else for (const { name, bytes } of small) fs.writeFileSync(path.join(staging, name), bytes);
+    const files = groupFiles(link, pack);
+    link = rewriteLoaders(link, modules.length, pack);
     let script = fs.readFileSync(path.join(bound, `${CRATE}.js`), 'utf8');
     script = script.split(`${CRATE}_bg.wasm`).join(wasmName);
     const linkName = `split-${hash(link, script, main)}.js`;
@@ -151,7 +148,7 @@ export function splitWasm(staging, { binary: CRATE, groupOfPath }) {
     // Where the page's files are (`--public-url`): `/`, or `/public/`.
     const root = page.match(new RegExp(`href="([^"]*)${scriptName}"`))?.[1];
     if (!root) throw new Error('split-wasm: index.html does not name the main script');
-    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="${root}${linkName}" />${preloadScript(link, groupOfPath, root, pack?.name)}</head>`, 'index.html');
+    page = replaceAll(page, '</head>', `<link rel="modulepreload" href="${root}${linkName}" />${preloadScript(files, groupOfPath, root)}</head>`, 'index.html');
     fs.writeFileSync(html, page);
     console.log(`split-wasm: ${wasmName} + ${moduleNames.join(', ')}`);
   } finally {
@@ -159,49 +156,65 @@ export function splitWasm(staging, { binary: CRATE, groupOfPath }) {
   }
 }
 
-/**
- * Each module compiles as it downloads, rather than once the chunks it imports from are
- * instantiated (wasm-split's loader fetches at once but compiles in `instantiateStreaming`,
- * called after them): a group's modules compile side by side, and only instantiation waits.
- * `count`: the modules the link module fetches itself.
- */
-function compileOnArrival(link, count) {
-  const loader = /const src = fetch\(new URL\("(\.\/[^"]+)", import\.meta\.url\)\);\n    src\.catch\(\(\) => \{\}\);\n    return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);/g;
-  const found = [...link.matchAll(loader)].length;
-  if (found !== count) throw new Error(`split-wasm: ${found} module loaders in __wasm_split.js, expected ${count}`);
-  return link.replace(loader, `const src = WebAssembly.compileStreaming(fetch(new URL("$1", import.meta.url)));
-    src.catch(() => {});
-    return async (imports) => (WebAssembly.instantiate(await src, imports));`);
-}
-
 /** Chunks up to this size (bytes, optimised) are packed into one file. */
 const PACKED_CHUNK_MAX = 4096;
 
-/**
- * One file holding the `small` chunks end to end, and the link module reading them from it:
- * each chunk's loader takes its bytes from the pack (fetched once, by the first loader that
- * needs it) instead of fetching its own file.
- */
-function packChunks(small, main, link) {
+/** One file holding the `small` chunks end to end, and the [offset, length] of each. */
+function packChunks(small, main) {
   const bytes = Buffer.concat(small.map((chunk) => chunk.bytes));
-  const name = `chunks-${hash(bytes, main)}.bin`;
   const parts = {};
   let offset = 0;
   for (const chunk of small) {
     parts[chunk.name] = [offset, chunk.bytes.length];
     offset += chunk.bytes.length;
-    link = replaceAll(link,
-      `const src = fetch(new URL("./${chunk.name}", import.meta.url));
-    src.catch(() => {});
-    return async (imports) => (WebAssembly.instantiateStreaming(src, imports));`,
-      `const src = packed("${chunk.name}").then((bytes) => WebAssembly.compile(bytes));
-    src.catch(() => {});
-    return async (imports) => (WebAssembly.instantiate(await src, imports));`, '__wasm_split.js');
   }
+  return { name: `chunks-${hash(bytes, main)}.bin`, bytes, parts };
+}
+
+/**
+ * The files each group downloads, from the link module wasm-split wrote (each module's loader
+ * follows a comment listing the groups that load it); a packed chunk comes in the pack.
+ */
+function groupFiles(link, pack) {
+  const files = {};
+  const add = (group, file) => {
+    const sent = pack?.parts[file] ? pack.name : file;
+    if (!(files[group] ??= []).includes(sent)) files[group].push(sent);
+  };
+  for (const [, groups, file] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+    for (const group of groups.split(', ')) add(group, file);
+  }
+  for (const [, group, file] of link.matchAll(/export const __wasm_split_load_([a-z_]+) = wrapAsyncCb\(makeLoad\(\(\) => \{\n\s*const src = fetch\(new URL\("\.\/([^"]+)"/g)) {
+    add(group, file);
+  }
+  if (Object.keys(files).length === 0) throw new Error('split-wasm: no module found in __wasm_split.js');
+  return files;
+}
+
+/**
+ * The loaders of the link module, each of its `count` modules: compiled as it downloads, rather
+ * than once the chunks it imports from are instantiated (wasm-split's loader fetches at once but
+ * compiles in `instantiateStreaming`, called after them), so that a group's modules compile side
+ * by side and only instantiation waits; a packed chunk's bytes taken from the pack (fetched once,
+ * by the first loader that needs it) instead of a file of its own.
+ */
+function rewriteLoaders(link, count, pack) {
+  const loader = /const src = fetch\(new URL\("\.\/([^"]+)", import\.meta\.url\)\);\n    src\.catch\(\(\) => \{\}\);\n    return async \(imports\) => \(WebAssembly\.instantiateStreaming\(src, imports\)\);/g;
+  const found = [...link.matchAll(loader)].length;
+  if (found !== count) throw new Error(`split-wasm: ${found} module loaders in __wasm_split.js, expected ${count}`);
+  link = link.replace(loader, (_, file) => {
+    const compiled = pack?.parts[file]
+      ? `packed("${file}").then((bytes) => WebAssembly.compile(bytes))`
+      : `WebAssembly.compileStreaming(fetch(new URL("./${file}", import.meta.url)))`;
+    return `const src = ${compiled};
+    src.catch(() => {});
+    return async (imports) => (WebAssembly.instantiate(await src, imports));`;
+  });
+  if (!pack) return link;
   // After the import statement that opens the link module.
   const reader = `
 // Small chunks, packed into one file by tools/split-wasm.mjs: [offset, length] of each.
-const PACK = { file: "./${name}", parts: ${JSON.stringify(parts)} };
+const PACK = { file: "./${pack.name}", parts: ${JSON.stringify(pack.parts)} };
 let pack = undefined;
 function packed(chunk) {
     if (pack === undefined) {
@@ -217,31 +230,18 @@ function packed(chunk) {
     return pack.then((bytes) => bytes.slice(offset, offset + length));
 }
 `;
-  const firstLineEnd = link.indexOf('\n');
   if (!link.startsWith('import ')) throw new Error('split-wasm: __wasm_split.js does not start with its import');
-  return { name, bytes, link: link.slice(0, firstLineEnd + 1) + reader + link.slice(firstLineEnd + 1) };
+  const firstLineEnd = link.indexOf('\n');
+  return link.slice(0, firstLineEnd + 1) + reader + link.slice(firstLineEnd + 1);
 }
 
 /**
  * An inline script that starts downloading the modules of the page the address opens, beside
  * the main module, rather than once the app runs and asks for them, and that tells the app
- * which groups this browser downloaded before (`cpSplit.downloaded`). `link` is the link
- * module, which names each module after a comment listing the groups that load it.
+ * which groups this browser downloaded before (`cpSplit.downloaded`). `files`: each group's
+ * files (`groupFiles`).
  */
-function preloadScript(link, groupOfPath, root, packName) {
-  const files = {};
-  const add = (group, file) => { if (!(files[group] ??= []).includes(file)) files[group].push(file); };
-  for (const [, groups, file] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = WebAssembly\.compileStreaming\(fetch\(new URL\("\.\/([^"]+)"/g)) {
-    for (const group of groups.split(', ')) add(group, file);
-  }
-  // A packed chunk comes in the pack.
-  for (const [, groups] of link.matchAll(/\/\* ([a-z_, ]+) \*\/\nconst __chunk_\d+ = makeLoad\(\(\) => \{\n\s*const src = packed\(/g)) {
-    for (const group of groups.split(', ')) add(group, packName);
-  }
-  for (const [, group, file] of link.matchAll(/export const __wasm_split_load_([a-z_]+) = wrapAsyncCb\(makeLoad\(\(\) => \{\n\s*const src = WebAssembly\.compileStreaming\(fetch\(new URL\("\.\/([^"]+)"/g)) {
-    add(group, file);
-  }
-  if (Object.keys(files).length === 0) throw new Error('split-wasm: no module found in __wasm_split.js');
+function preloadScript(files, groupOfPath, root) {
   // `cpSplit.downloaded(group)`: whether this browser downloaded every file of a group's module
   // before (so they are in its HTTP cache: hashed names, kept for a year), for the app to
   // instantiate while idle (src/routes.rs). Remembered in localStorage, as the files arrive.
